@@ -1,0 +1,228 @@
+package dev.floe.engine.config;
+
+import dev.floe.engine.spi.config.ConfigException;
+import dev.floe.engine.spi.config.ConfigOption;
+import dev.floe.engine.spi.config.ConfigProblem;
+import dev.floe.engine.spi.config.ConfigSection;
+import dev.floe.engine.spi.sink.SinkDefinition;
+import dev.floe.engine.spi.sink.SinkProvider;
+import dev.floe.registry.RegistryClientConfig;
+import dev.floe.registry.RegistryCredentials;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a config file once, checks it whole, and builds the immutable {@link FloeConfig}. Every
+ * problem in the file is reported at once; nothing starts from a file with any.
+ */
+public final class ConfigLoader {
+    private final SinkProvider sink;
+    private final Function<String, String> variables;
+    private final int defaultParallelism;
+
+    /**
+     * @param sink the installed sink
+     * @param variables the values of {@code ${NAME}} references (the environment, usually)
+     * @param defaultParallelism the parallelism of pipelines that set none
+     */
+    public ConfigLoader(SinkProvider sink, Function<String, String> variables, int defaultParallelism) {
+        this.sink = sink;
+        this.variables = variables;
+        this.defaultParallelism = defaultParallelism;
+    }
+
+    public FloeConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigProblem(file.toString(), 0, "", "cannot read the file: " + e)));
+        }
+        return parse(file.toString(), text);
+    }
+
+    /** Parses config text; {@code source} names it in messages. */
+    public FloeConfig parse(String source, String text) {
+        YamlTree.Node tree;
+        try {
+            tree = YamlTree.parse(text);
+        } catch (YamlTree.SyntaxError e) {
+            throw new ConfigException(
+                    List.of(new ConfigProblem(source, e.line, "", "invalid YAML: " + e.getMessage())));
+        }
+        if (!(tree instanceof YamlTree.Mapping)) {
+            throw new ConfigException(
+                    List.of(new ConfigProblem(source, tree.line, "", "expected a mapping of keys at the top level")));
+        }
+        ConfigOption<ConfigSection> sinkSection = EngineOptions.sinkSection(sink.sinkSpec());
+        ConfigOption<List<ConfigSection>> pipelinesOption =
+                EngineOptions.pipelines(EngineOptions.pipeline(sinkSection));
+        List<ConfigProblem> problems = new ArrayList<>();
+        ConfigSection root = ValidatedSection.validate(
+                source,
+                "",
+                EngineOptions.root(pipelinesOption, sink.rootOptions()),
+                (YamlTree.Mapping) tree,
+                problems,
+                variables);
+
+        KafkaConfig kafka = kafka(root.get(EngineOptions.KAFKA_SECTION));
+        RegistryClientConfig registry = registry(root.get(EngineOptions.SCHEMA_REGISTRY_SECTION));
+        CheckpointConfig checkpoints = checkpoints(root.get(EngineOptions.CHECKPOINTS_SECTION));
+        List<PipelineConfig> pipelines = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (ConfigSection section : root.get(pipelinesOption)) {
+            PipelineConfig pipeline = pipeline(root, section, sinkSection);
+            if (pipeline == null) {
+                continue;
+            }
+            if (!ids.add(pipeline.id())) {
+                section.problem(EngineOptions.PIPELINE_ID, "pipeline id '" + pipeline.id() + "' is used twice");
+            }
+            pipelines.add(pipeline);
+        }
+        if (root.isSet(pipelinesOption) && root.get(pipelinesOption).isEmpty() && problems.isEmpty()) {
+            root.problem(pipelinesOption, "expected at least one pipeline");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return new FloeConfig(source, kafka, registry, checkpoints, pipelines);
+    }
+
+    private static KafkaConfig kafka(ConfigSection section) {
+        String servers = section.get(EngineOptions.BOOTSTRAP_SERVERS);
+        return new KafkaConfig(
+                servers == null ? "" : servers,
+                section.get(EngineOptions.KAFKA_PROPERTIES),
+                section.get(EngineOptions.CONSUMER_PROPERTIES),
+                section.get(EngineOptions.PRODUCER_PROPERTIES));
+    }
+
+    private static RegistryClientConfig registry(ConfigSection section) {
+        List<String> urls = section.get(EngineOptions.REGISTRY_URL);
+        List<URI> uris = new ArrayList<>();
+        if (urls != null) {
+            for (String url : urls) {
+                try {
+                    URI uri = URI.create(url);
+                    if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
+                        section.problem(
+                                EngineOptions.REGISTRY_URL, "expected an http:// or https:// URL, got '" + url + "'");
+                    }
+                    uris.add(uri);
+                } catch (IllegalArgumentException e) {
+                    section.problem(EngineOptions.REGISTRY_URL, "invalid URL '" + url + "': " + e.getMessage());
+                }
+            }
+        }
+        if (uris.isEmpty()) {
+            uris.add(URI.create("http://invalid"));
+        }
+        String user = section.get(EngineOptions.REGISTRY_USER);
+        String password = section.get(EngineOptions.REGISTRY_PASSWORD);
+        String token = section.get(EngineOptions.REGISTRY_BEARER_TOKEN);
+        RegistryCredentials credentials = RegistryCredentials.NONE;
+        if (token != null) {
+            if (user != null) {
+                section.problem(EngineOptions.REGISTRY_BEARER_TOKEN, "set either user and password, or bearerToken");
+            }
+            credentials = new RegistryCredentials.Bearer(token);
+        } else if (user != null || password != null) {
+            if (user == null || password == null) {
+                section.problem(
+                        user == null ? EngineOptions.REGISTRY_USER : EngineOptions.REGISTRY_PASSWORD,
+                        "basic authentication needs both user and password");
+            } else {
+                credentials = new RegistryCredentials.Basic(user, password);
+            }
+        }
+        Duration timeout = section.get(EngineOptions.REGISTRY_TIMEOUT);
+        return new RegistryClientConfig(
+                uris,
+                credentials,
+                section.get(EngineOptions.REGISTRY_HEADERS),
+                timeout,
+                section.get(EngineOptions.REGISTRY_RETRIES),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(5));
+    }
+
+    private static CheckpointConfig checkpoints(ConfigSection section) {
+        String storage = section.get(EngineOptions.CHECKPOINT_STORAGE);
+        Path path;
+        if (storage.startsWith("file:")) {
+            path = Paths.get(URI.create(storage));
+        } else if (storage.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            section.problem(
+                    EngineOptions.CHECKPOINT_STORAGE,
+                    "checkpoint storage '" + storage + "' is not a local directory (a path or file:// URI)");
+            path = Paths.get("floe-checkpoints");
+        } else {
+            path = Paths.get(storage);
+        }
+        return new CheckpointConfig(
+                section.get(EngineOptions.CHECKPOINT_INTERVAL),
+                path.toAbsolutePath(),
+                section.get(EngineOptions.CHECKPOINT_TIMEOUT),
+                section.get(EngineOptions.CHECKPOINT_MIN_PAUSE),
+                section.get(EngineOptions.CHECKPOINT_RETAINED),
+                section.get(EngineOptions.MAX_PENDING_COMMITS));
+    }
+
+    private PipelineConfig pipeline(ConfigSection root, ConfigSection section, ConfigOption<ConfigSection> sinkOption) {
+        String id = section.get(EngineOptions.PIPELINE_ID);
+        ConfigSection source = section.get(EngineOptions.SOURCE_SECTION);
+        ConfigSection sinkSection = section.get(sinkOption);
+        String type = sinkSection.get(EngineOptions.SINK_TYPE);
+        if (!type.equals(sink.type())) {
+            sinkSection.problem(EngineOptions.SINK_TYPE, "unknown sink type '" + type + "'; installed: " + sink.type());
+        }
+        if (id == null) {
+            return null;
+        }
+        SinkDefinition definition = sink.configure(id, root, sinkSection);
+        List<String> topics = source.get(EngineOptions.TOPICS);
+        if (topics != null) {
+            List<String> invalid = topics.stream()
+                    .filter(topic -> !topic.matches("[a-zA-Z0-9._-]{1,249}"))
+                    .collect(Collectors.toList());
+            if (!invalid.isEmpty()) {
+                source.problem(
+                        EngineOptions.TOPICS,
+                        "invalid topic names " + invalid + ": Kafka topics use letters, digits, '.', '_' and '-'");
+            }
+        }
+        String group = source.get(EngineOptions.GROUP_ID);
+        Integer parallelism = section.get(EngineOptions.PARALLELISM);
+        String deadLetterTopic = section.get(EngineOptions.DEAD_LETTER_SECTION).get(EngineOptions.DEAD_LETTER_TOPIC);
+        return new PipelineConfig(
+                id,
+                new SourceConfig(
+                        topics == null ? List.of() : topics,
+                        source.get(EngineOptions.START_FROM),
+                        group == null ? "floe-" + id : group),
+                parallelism == null ? defaultParallelism : parallelism,
+                section.get(EngineOptions.ON_ERROR),
+                deadLetterTopic == null ? id + ".dead-letters" : deadLetterTopic,
+                definition);
+    }
+
+    /** The environment, for {@code ${NAME}} references. */
+    public static Function<String, String> environment() {
+        Map<String, String> env = System.getenv();
+        return env::get;
+    }
+}

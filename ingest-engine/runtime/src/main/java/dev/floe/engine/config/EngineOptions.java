@@ -1,0 +1,230 @@
+package dev.floe.engine.config;
+
+import dev.floe.engine.spi.config.ConfigOption;
+import dev.floe.engine.spi.config.ConfigSection;
+import dev.floe.engine.spi.config.ConfigSpec;
+import dev.floe.engine.spi.config.ValueType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The engine's config keys. The reference in docs/configuration.md is generated from these. */
+public final class EngineOptions {
+    private EngineOptions() {}
+
+    // kafka
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS = ConfigOption.string("bootstrapServers")
+            .required()
+            .description("Kafka bootstrap servers, host:port[,host:port...]");
+
+    public static final ConfigOption<Map<String, String>> KAFKA_PROPERTIES = ConfigOption.of(
+                    "properties", ValueType.STRING_MAP)
+            .defaultValue(Map.of())
+            .description("Kafka client properties for every consumer and producer (security.protocol, sasl.*, ssl.*)");
+
+    public static final ConfigOption<Map<String, String>> CONSUMER_PROPERTIES = ConfigOption.of(
+                    "consumer", ValueType.STRING_MAP)
+            .defaultValue(Map.of())
+            .description("Kafka consumer properties, over 'properties' (fetch.max.bytes, max.poll.records, ...)");
+
+    public static final ConfigOption<Map<String, String>> PRODUCER_PROPERTIES = ConfigOption.of(
+                    "producer", ValueType.STRING_MAP)
+            .defaultValue(Map.of())
+            .description("Kafka producer properties for dead letters, over 'properties'");
+
+    public static final ConfigSpec KAFKA = ConfigSpec.of(
+            "kafka",
+            "The Kafka cluster every pipeline reads from",
+            List.of(BOOTSTRAP_SERVERS, KAFKA_PROPERTIES, CONSUMER_PROPERTIES, PRODUCER_PROPERTIES));
+
+    // schema registry
+
+    public static final ConfigOption<List<String>> REGISTRY_URL = ConfigOption.of("url", ValueType.STRING_LIST)
+            .required()
+            .description("Schema registry base URL, or a list of URLs to fail over between");
+
+    public static final ConfigOption<String> REGISTRY_USER =
+            ConfigOption.string("user").description("User for HTTP basic authentication");
+
+    public static final ConfigOption<String> REGISTRY_PASSWORD =
+            ConfigOption.string("password").secret().description("Password for HTTP basic authentication");
+
+    public static final ConfigOption<String> REGISTRY_BEARER_TOKEN =
+            ConfigOption.string("bearerToken").secret().description("Bearer token, instead of basic authentication");
+
+    public static final ConfigOption<Map<String, String>> REGISTRY_HEADERS = ConfigOption.of(
+                    "headers", ValueType.STRING_MAP)
+            .defaultValue(Map.of())
+            .description("Extra HTTP headers sent with every registry request");
+
+    public static final ConfigOption<Duration> REGISTRY_TIMEOUT = ConfigOption.of("requestTimeout", ValueType.DURATION)
+            .defaultValue(Duration.ofSeconds(10))
+            .description("Timeout of one registry request");
+
+    public static final ConfigOption<Integer> REGISTRY_RETRIES = ConfigOption.of("maxRetries", ValueType.INTEGER)
+            .defaultValue(5)
+            .constraint(n -> n >= 0, "0 or more")
+            .description("Retries of a failed registry request (connection errors, 5xx, 429) before the"
+                    + " pipeline pauses and tries again later");
+
+    public static final ConfigSpec SCHEMA_REGISTRY = ConfigSpec.of(
+            "schemaRegistry",
+            "The Confluent-API schema registry that frames every record",
+            List.of(
+                    REGISTRY_URL,
+                    REGISTRY_USER,
+                    REGISTRY_PASSWORD,
+                    REGISTRY_BEARER_TOKEN,
+                    REGISTRY_HEADERS,
+                    REGISTRY_TIMEOUT,
+                    REGISTRY_RETRIES));
+
+    // checkpoints
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOption.of("interval", ValueType.DURATION)
+            .defaultValue(Duration.ofSeconds(10))
+            .constraint(d -> d.compareTo(Duration.ofSeconds(1)) >= 0, "at least 1s")
+            .description("How often a checkpoint is taken; each completed checkpoint commits to the tables");
+
+    public static final ConfigOption<String> CHECKPOINT_STORAGE = ConfigOption.string("storage")
+            .defaultValue("floe-checkpoints")
+            .description("Where checkpoints are stored: a local directory (a path or file:// URI)");
+
+    public static final ConfigOption<Duration> CHECKPOINT_TIMEOUT = ConfigOption.of("timeout", ValueType.DURATION)
+            .defaultValue(Duration.ofMinutes(10))
+            .description("A checkpoint not completed within this time is aborted");
+
+    public static final ConfigOption<Duration> CHECKPOINT_MIN_PAUSE = ConfigOption.of("minPause", ValueType.DURATION)
+            .defaultValue(Duration.ZERO)
+            .description("The least time between the end of one checkpoint and the start of the next");
+
+    public static final ConfigOption<Integer> CHECKPOINT_RETAINED = ConfigOption.of("retained", ValueType.INTEGER)
+            .defaultValue(3)
+            .constraint(n -> n >= 1, "at least 1")
+            .description("Completed checkpoints kept in storage; older ones are deleted");
+
+    public static final ConfigOption<Integer> MAX_PENDING_COMMITS = ConfigOption.of(
+                    "maxPendingCommits", ValueType.INTEGER)
+            .defaultValue(5)
+            .constraint(n -> n >= 1, "at least 1")
+            .description("Completed checkpoints that may wait for their commit (a catalog outage, say) before"
+                    + " the sources pause");
+
+    public static final ConfigSpec CHECKPOINTS = ConfigSpec.of(
+            "checkpoints",
+            "When checkpoints are taken and where they are stored",
+            List.of(
+                    CHECKPOINT_INTERVAL,
+                    CHECKPOINT_STORAGE,
+                    CHECKPOINT_TIMEOUT,
+                    CHECKPOINT_MIN_PAUSE,
+                    CHECKPOINT_RETAINED,
+                    MAX_PENDING_COMMITS));
+
+    // pipelines: source
+
+    public static final ConfigOption<List<String>> TOPICS =
+            ConfigOption.of("topics", ValueType.STRING_LIST).required().description("Topics to read");
+
+    public static final ConfigOption<StartPosition> START_FROM = ConfigOption.of(
+                    "startFrom", ValueType.enumeration(StartPosition.class))
+            .defaultValue(StartPosition.EARLIEST)
+            .description("Where a pipeline with no checkpoint and no commits in its table starts reading");
+
+    public static final ConfigOption<String> GROUP_ID = ConfigOption.string("groupId")
+            .description("Consumer group whose offsets Floe commits after each table commit, for lag"
+                    + " monitoring; default floe-<pipeline id>");
+
+    public static final ConfigSpec SOURCE =
+            ConfigSpec.of("source", "The topics a pipeline reads", List.of(TOPICS, START_FROM, GROUP_ID));
+
+    // pipelines: dead letters
+
+    public static final ConfigOption<String> DEAD_LETTER_TOPIC = ConfigOption.string("topic")
+            .description("Topic for records that cannot be ingested; default <pipeline id>.dead-letters");
+
+    public static final ConfigSpec DEAD_LETTER =
+            ConfigSpec.of("deadLetter", "Where records that cannot be ingested go", List.of(DEAD_LETTER_TOPIC));
+
+    // pipelines
+
+    public static final ConfigOption<String> PIPELINE_ID = ConfigOption.string("id")
+            .required()
+            .constraint(id -> id.matches("[a-z0-9][a-z0-9_-]{0,62}"), "lower-case letters, digits, '-' and '_'")
+            .description("The pipeline's id: its dedup marker in every table commit. Never reuse it for"
+                    + " another pipeline, never change it for the same one");
+
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOption.of("parallelism", ValueType.INTEGER)
+            .constraint(n -> n >= 1 && n <= 1024, "between 1 and 1024")
+            .description("Subtasks of the pipeline; default: the number of available processors");
+
+    public static final ConfigOption<OnError> ON_ERROR = ConfigOption.of(
+                    "onError", ValueType.enumeration(OnError.class))
+            .defaultValue(OnError.DEAD_LETTER)
+            .description("What a record that cannot be ingested does: go to the dead-letter topic, or stop"
+                    + " the pipeline");
+
+    public static final ConfigOption<ConfigSection> SOURCE_SECTION =
+            ConfigOption.section("source", SOURCE).required().description("The topics to read");
+
+    public static final ConfigOption<ConfigSection> DEAD_LETTER_SECTION =
+            ConfigOption.section("deadLetter", DEAD_LETTER).description("Where records that cannot be ingested go");
+
+    public static final ConfigOption<String> SINK_TYPE =
+            ConfigOption.string("type").defaultValue("iceberg").description("The kind of sink");
+
+    /** A pipeline's sink section, with the keys the installed sink declares. */
+    static ConfigOption<ConfigSection> sinkSection(ConfigSpec sink) {
+        return ConfigOption.section("sink", sink.with(List.of(SINK_TYPE)))
+                .required()
+                .description("Where the pipeline writes");
+    }
+
+    /** The keys of a pipeline, with the sink section's spec given by the installed sink. */
+    static ConfigSpec pipeline(ConfigOption<ConfigSection> sinkSection) {
+        return ConfigSpec.of(
+                "pipeline",
+                "One topic-to-table mapping",
+                List.of(PIPELINE_ID, SOURCE_SECTION, PARALLELISM, ON_ERROR, DEAD_LETTER_SECTION, sinkSection));
+    }
+
+    public static final ConfigOption<ConfigSection> KAFKA_SECTION =
+            ConfigOption.section("kafka", KAFKA).required().description(KAFKA.description());
+
+    public static final ConfigOption<ConfigSection> SCHEMA_REGISTRY_SECTION = ConfigOption.section(
+                    "schemaRegistry", SCHEMA_REGISTRY)
+            .required()
+            .description(SCHEMA_REGISTRY.description());
+
+    public static final ConfigOption<ConfigSection> CHECKPOINTS_SECTION =
+            ConfigOption.section("checkpoints", CHECKPOINTS).description(CHECKPOINTS.description());
+
+    /** The list of pipelines, each with the sink section's spec given by the installed sink. */
+    static ConfigOption<List<ConfigSection>> pipelines(ConfigSpec pipeline) {
+        return ConfigOption.sectionList("pipelines", pipeline)
+                .required()
+                .description("The topic-to-table mappings this process runs");
+    }
+
+    /** The keys of the file's root, with the sections sinks add. */
+    static ConfigSpec root(ConfigOption<List<ConfigSection>> pipelines, List<ConfigOption<?>> sinkRootOptions) {
+        List<ConfigOption<?>> options =
+                new ArrayList<>(List.of(KAFKA_SECTION, SCHEMA_REGISTRY_SECTION, CHECKPOINTS_SECTION, pipelines));
+        options.addAll(sinkRootOptions);
+        return ConfigSpec.of("floe", "A Floe config file", options);
+    }
+
+    /** Where a pipeline starts when nothing says what it has ingested already. */
+    public enum StartPosition {
+        EARLIEST,
+        LATEST
+    }
+
+    /** What a record that cannot be ingested does. */
+    public enum OnError {
+        DEAD_LETTER,
+        FAIL
+    }
+}

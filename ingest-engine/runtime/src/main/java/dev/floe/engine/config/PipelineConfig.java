@@ -1,0 +1,33 @@
+package dev.floe.engine.config;
+
+import dev.floe.engine.spi.sink.SinkDefinition;
+import java.util.Objects;
+
+/**
+ * One topic-to-table mapping.
+ *
+ * @param id the pipeline's declared id, its dedup marker in the tables
+ * @param source what it reads
+ * @param parallelism its subtasks
+ * @param onError what a record that cannot be ingested does
+ * @param deadLetterTopic where such records go
+ * @param sink where it writes
+ */
+public record PipelineConfig(
+        String id,
+        SourceConfig source,
+        int parallelism,
+        EngineOptions.OnError onError,
+        String deadLetterTopic,
+        SinkDefinition sink) {
+    public PipelineConfig {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(onError, "onError");
+        Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        Objects.requireNonNull(sink, "sink");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package dev.floe.engine.spi.row;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.iceberg.StructLike;
+
+/**
+ * The engine's row: a compact {@link StructLike} whose primitives are unboxed and whose strings are
+ * slices of the buffer they were decoded from.
+ *
+ * <p>Rows are filled once by a decoder and read once by a writer; both use the typed accessors
+ * ({@link #getLong}, {@link #setLong}, ...) so that no value is boxed on the way. {@link #get}
+ * boxes, for Iceberg's generic code paths (partition keys, expressions).
+ *
+ * <p>A row is not thread-safe. A row that outlives the batch it was decoded in (held in state,
+ * queued) must be {@link #detach() detached} first, so it doesn't pin the fetch buffer.
+ */
+public final class Row implements StructLike {
+    private final RowType type;
+    private final long[] primitives;
+    private final Object[] references;
+    private final long[] nulls;
+
+    public Row(RowType type) {
+        this.type = Objects.requireNonNull(type, "type");
+        int size = type.size();
+        this.primitives = new long[size];
+        this.references = new Object[size];
+        this.nulls = new long[(size + 63) >>> 6];
+        Arrays.fill(nulls, -1L);
+    }
+
+    public RowType type() {
+        return type;
+    }
+
+    @Override
+    public int size() {
+        return type.size();
+    }
+
+    public boolean isNull(int position) {
+        return (nulls[position >>> 6] & (1L << position)) != 0;
+    }
+
+    public void setNull(int position) {
+        nulls[position >>> 6] |= 1L << position;
+        references[position] = null;
+    }
+
+    private void present(int position) {
+        nulls[position >>> 6] &= ~(1L << position);
+    }
+
+    public long getLong(int position) {
+        return primitives[position];
+    }
+
+    public int getInt(int position) {
+        return (int) primitives[position];
+    }
+
+    public boolean getBoolean(int position) {
+        return primitives[position] != 0;
+    }
+
+    public float getFloat(int position) {
+        return Float.intBitsToFloat((int) primitives[position]);
+    }
+
+    public double getDouble(int position) {
+        return Double.longBitsToDouble(primitives[position]);
+    }
+
+    /** The value of a reference field (string, binary, nested row, list, map, wide decimal, UUID). */
+    public Object getReference(int position) {
+        return references[position];
+    }
+
+    public void setLong(int position, long value) {
+        primitives[position] = value;
+        present(position);
+    }
+
+    public void setInt(int position, int value) {
+        primitives[position] = value;
+        present(position);
+    }
+
+    public void setBoolean(int position, boolean value) {
+        primitives[position] = value ? 1 : 0;
+        present(position);
+    }
+
+    public void setFloat(int position, float value) {
+        primitives[position] = Float.floatToRawIntBits(value);
+        present(position);
+    }
+
+    public void setDouble(int position, double value) {
+        primitives[position] = Double.doubleToRawLongBits(value);
+        present(position);
+    }
+
+    public void setReference(int position, Object value) {
+        if (value == null) {
+            setNull(position);
+        } else {
+            references[position] = value;
+            present(position);
+        }
+    }
+
+    @Override
+    public <T> T get(int position, Class<T> javaClass) {
+        if (isNull(position)) {
+            return null;
+        }
+        return javaClass.cast(boxed(position));
+    }
+
+    private Object boxed(int position) {
+        long raw = primitives[position];
+        switch (type.kind(position)) {
+            case BOOLEAN:
+                return raw != 0;
+            case INT:
+            case DATE:
+                return (int) raw;
+            case LONG:
+            case TIME:
+            case TIMESTAMP:
+            case TIMESTAMP_NANO:
+                return raw;
+            case FLOAT:
+                return Float.intBitsToFloat((int) raw);
+            case DOUBLE:
+                return Double.longBitsToDouble(raw);
+            case DECIMAL_LONG:
+                return BigDecimal.valueOf(raw, type.scale(position));
+            case FIXED:
+            case BINARY:
+                return ((ByteBuffer) references[position]).duplicate();
+            default:
+                return references[position];
+        }
+    }
+
+    /** Sets a field from its boxed representation, the inverse of {@link #get}. */
+    @Override
+    public <T> void set(int position, T value) {
+        if (value == null) {
+            setNull(position);
+            return;
+        }
+        switch (type.kind(position)) {
+            case BOOLEAN:
+                setBoolean(position, (Boolean) value);
+                break;
+            case INT:
+            case DATE:
+                setInt(position, ((Number) value).intValue());
+                break;
+            case LONG:
+            case TIME:
+            case TIMESTAMP:
+            case TIMESTAMP_NANO:
+                setLong(position, ((Number) value).longValue());
+                break;
+            case FLOAT:
+                setFloat(position, ((Number) value).floatValue());
+                break;
+            case DOUBLE:
+                setDouble(position, ((Number) value).doubleValue());
+                break;
+            case DECIMAL_LONG:
+                setLong(position, unscaled((BigDecimal) value, type.scale(position)));
+                break;
+            case STRING:
+                setReference(position, value instanceof Utf8Slice ? value : Utf8Slice.of(value.toString()));
+                break;
+            default:
+                setReference(position, value);
+        }
+    }
+
+    private static long unscaled(BigDecimal value, int scale) {
+        if (value.scale() != scale) {
+            throw new IllegalArgumentException("Cannot store decimal " + value + ": scale must be " + scale);
+        }
+        return value.unscaledValue().longValueExact();
+    }
+
+    /**
+     * A deep copy that owns all of its data: strings are copied out of the buffers they were sliced
+     * from, byte buffers and nested rows are copied.
+     */
+    public Row detach() {
+        Row copy = new Row(type);
+        System.arraycopy(primitives, 0, copy.primitives, 0, primitives.length);
+        System.arraycopy(nulls, 0, copy.nulls, 0, nulls.length);
+        for (int i = 0; i < references.length; i++) {
+            copy.references[i] = detachValue(references[i]);
+        }
+        return copy;
+    }
+
+    private static Object detachValue(Object value) {
+        if (value == null) {
+            return null;
+        } else if (value instanceof Utf8Slice) {
+            return ((Utf8Slice) value).copy();
+        } else if (value instanceof Row) {
+            return ((Row) value).detach();
+        } else if (value instanceof ByteBuffer) {
+            ByteBuffer source = ((ByteBuffer) value).duplicate();
+            ByteBuffer copy = ByteBuffer.allocate(source.remaining());
+            copy.put(source).flip();
+            return copy;
+        } else if (value instanceof List) {
+            List<?> list = (List<?>) value;
+            List<Object> copy = new ArrayList<>(list.size());
+            for (Object element : list) {
+                copy.add(detachValue(element));
+            }
+            return copy;
+        } else if (value instanceof Map) {
+            Map<?, ?> map = (Map<?, ?>) value;
+            Map<Object, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                copy.put(detachValue(entry.getKey()), detachValue(entry.getValue()));
+            }
+            return copy;
+        }
+        return value;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        if (this == other) {
+            return true;
+        }
+        if (!(other instanceof Row)) {
+            return false;
+        }
+        Row that = (Row) other;
+        if (!type.struct().equals(that.type.struct())) {
+            return false;
+        }
+        for (int i = 0; i < size(); i++) {
+            if (isNull(i) != that.isNull(i)) {
+                return false;
+            }
+            if (!isNull(i) && !Objects.equals(boxed(i), that.boxed(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        int hash = 1;
+        for (int i = 0; i < size(); i++) {
+            hash = 31 * hash + (isNull(i) ? 0 : boxed(i).hashCode());
+        }
+        return hash;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("Row{");
+        for (int i = 0; i < size(); i++) {
+            if (i > 0) {
+                text.append(", ");
+            }
+            text.append(type.field(i).name()).append('=').append(isNull(i) ? "null" : boxed(i));
+        }
+        return text.append('}').toString();
+    }
+}

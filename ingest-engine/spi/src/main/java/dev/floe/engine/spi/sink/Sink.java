@@ -1,0 +1,30 @@
+package dev.floe.engine.spi.sink;
+
+import dev.floe.engine.spi.row.RowType;
+import java.util.Optional;
+import org.apache.iceberg.Schema;
+
+/** One pipeline's destination, opened. */
+public interface Sink extends AutoCloseable {
+    /**
+     * The type rows must have to be written here, given the schema the pipeline produces. The first
+     * call may create the destination; a later schema may evolve it (in the same commit as the rows
+     * that need it). Thread-safe: decoders of every subtask call it when they meet a new schema.
+     */
+    RowType rowType(Schema produced);
+
+    /** A writer for one subtask. */
+    SinkWriter createWriter(int subtask);
+
+    /** The one committer of this sink. */
+    SinkCommitter committer();
+
+    /**
+     * What the destination says this pipeline has committed, for a start without a checkpoint:
+     * the next offset of each partition, or empty when it holds nothing of this pipeline.
+     */
+    Optional<SourceOffsets> committedOffsets();
+
+    @Override
+    void close();
+}
