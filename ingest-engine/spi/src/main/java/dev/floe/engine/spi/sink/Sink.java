@@ -20,10 +20,11 @@ public interface Sink extends AutoCloseable {
     SinkCommitter committer();
 
     /**
-     * What the destination says this pipeline has committed, for a start without a checkpoint:
-     * the next offset of each partition, or empty when it holds nothing of this pipeline.
+     * What the destination says this pipeline committed last, or empty when it holds nothing of
+     * this pipeline. A start without a checkpoint resumes from its offsets and numbers new
+     * checkpoints after its id, so that nothing is dropped or repeated.
      */
-    Optional<SourceOffsets> committedOffsets();
+    Optional<CommittedPosition> committed();
 
     @Override
     void close();

@@ -1,0 +1,39 @@
+package dev.floe.iceberg;
+
+import dev.floe.engine.spi.error.ErrorCategory;
+import dev.floe.engine.spi.error.ErrorCode;
+
+/** The Iceberg sink's error codes. */
+public enum IcebergErrorCode implements ErrorCode {
+    /** The catalog could not be loaded or did not answer. */
+    CATALOG_UNAVAILABLE(ErrorCategory.EXTERNAL),
+    /** The table does not exist and may not be created. */
+    TABLE_NOT_FOUND(ErrorCategory.USER),
+    /** The table cannot be created as configured (a bad partition spec, say). */
+    TABLE_CREATION_FAILED(ErrorCategory.USER),
+    /** The table was dropped and re-created since Floe last committed to it. */
+    TABLE_REPLACED(ErrorCategory.USER),
+    /** Data files or manifests could not be written to the object store. */
+    WRITE_FAILED(ErrorCategory.EXTERNAL),
+    /** A record holds a value the table's column cannot take. */
+    VALUE_REJECTED(ErrorCategory.USER),
+    /** A commit failed and may be retried. */
+    COMMIT_FAILED(ErrorCategory.EXTERNAL),
+    /** A commit's outcome is unknown until the table's history is read. */
+    COMMIT_STATE_UNKNOWN(ErrorCategory.EXTERNAL),
+    /** The table refused the commit for good (a validation failure). */
+    COMMIT_REJECTED(ErrorCategory.INTERNAL),
+    /** Stored pending commits that cannot be read back. */
+    PENDING_STATE_CORRUPT(ErrorCategory.INTERNAL);
+
+    private final ErrorCategory category;
+
+    IcebergErrorCode(ErrorCategory category) {
+        this.category = category;
+    }
+
+    @Override
+    public ErrorCategory category() {
+        return category;
+    }
+}

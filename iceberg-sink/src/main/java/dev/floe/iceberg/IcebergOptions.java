@@ -1,0 +1,97 @@
+package dev.floe.iceberg;
+
+import dev.floe.engine.spi.config.ConfigOption;
+import dev.floe.engine.spi.config.ConfigSection;
+import dev.floe.engine.spi.config.ConfigSpec;
+import dev.floe.engine.spi.config.DataSize;
+import dev.floe.engine.spi.config.ValueType;
+import java.util.List;
+import java.util.Map;
+
+/** The Iceberg sink's config keys: the catalog at the root, the table in each pipeline's sink. */
+public final class IcebergOptions {
+    private IcebergOptions() {}
+
+    // catalog
+
+    public static final ConfigOption<String> CATALOG_NAME = ConfigOption.string("name")
+            .defaultValue("floe")
+            .description("The catalog's name; for a JDBC catalog shared with Trino it must equal Trino's"
+                    + " iceberg.jdbc-catalog.catalog-name");
+
+    public static final ConfigOption<String> CATALOG_TYPE = ConfigOption.string("type")
+            .required()
+            .constraint(
+                    type -> List.of("jdbc", "rest", "hadoop", "hive", "glue", "nessie")
+                            .contains(type),
+                    "one of jdbc, rest, hadoop, hive, glue, nessie")
+            .description("The kind of Iceberg catalog, loaded with Iceberg's own catalog loading");
+
+    public static final ConfigOption<String> CATALOG_URI = ConfigOption.string("uri")
+            .description("The catalog's URI: a JDBC URL (jdbc:sqlite:..., jdbc:postgresql://...), a REST endpoint,"
+                    + " a Hive metastore thrift URI");
+
+    public static final ConfigOption<String> WAREHOUSE = ConfigOption.string("warehouse")
+            .description("Where new tables' files go: file:///path or s3://bucket/path");
+
+    public static final ConfigOption<Map<String, String>> CATALOG_PROPERTIES = ConfigOption.of(
+                    "properties", ValueType.STRING_MAP)
+            .defaultValue(Map.of())
+            .description("More Iceberg catalog properties (jdbc.user, jdbc.password, io-impl, s3.endpoint,"
+                    + " s3.path-style-access, s3.access-key-id, s3.secret-access-key, client.region, ...)");
+
+    public static final ConfigSpec CATALOG = ConfigSpec.of(
+            "catalog",
+            "The Iceberg catalog every pipeline's tables live in",
+            List.of(CATALOG_NAME, CATALOG_TYPE, CATALOG_URI, WAREHOUSE, CATALOG_PROPERTIES));
+
+    public static final ConfigOption<ConfigSection> CATALOG_SECTION =
+            ConfigOption.section("catalog", CATALOG).required().description(CATALOG.description());
+
+    // a pipeline's table
+
+    public static final ConfigOption<String> TABLE = ConfigOption.string("table")
+            .required()
+            .constraint(name -> name.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)+"), "namespace.table")
+            .description("The table, as namespace.table");
+
+    public static final ConfigOption<List<String>> PARTITION_BY = ConfigOption.of("partitionBy", ValueType.STRING_LIST)
+            .defaultValue(List.of())
+            .description("The partition spec of a table Floe creates: column, year(col), month(col), day(col),"
+                    + " hour(col), bucket(N, col), truncate(W, col)");
+
+    public static final ConfigOption<Integer> FORMAT_VERSION = ConfigOption.of("formatVersion", ValueType.INTEGER)
+            .defaultValue(2)
+            .constraint(v -> v == 2 || v == 3, "2 or 3")
+            .description("The format version of a table Floe creates");
+
+    public static final ConfigOption<DataSize> TARGET_FILE_SIZE = ConfigOption.of("targetFileSize", ValueType.DATA_SIZE)
+            .description("Roll data files at this size; default: the table's write.target-file-size-bytes, or 128MB");
+
+    public static final ConfigOption<Integer> MAX_OPEN_FILES = ConfigOption.of("maxOpenFiles", ValueType.INTEGER)
+            .defaultValue(64)
+            .constraint(n -> n >= 1, "at least 1")
+            .description("Open data files per subtask (one per partition being written); past it the least"
+                    + " recently written is closed");
+
+    public static final ConfigOption<Map<String, String>> TABLE_PROPERTIES = ConfigOption.of(
+                    "tableProperties", ValueType.STRING_MAP)
+            .defaultValue(Map.of())
+            .description("Properties of a table Floe creates (write.parquet.compression-codec, ...)");
+
+    public static final ConfigOption<Boolean> CREATE_TABLE = ConfigOption.of("createTable", ValueType.BOOLEAN)
+            .defaultValue(true)
+            .description("Create the table from the first record's schema when it does not exist");
+
+    public static final ConfigSpec SINK = ConfigSpec.of(
+            "sink",
+            "A pipeline's Iceberg table",
+            List.of(
+                    TABLE,
+                    PARTITION_BY,
+                    FORMAT_VERSION,
+                    TARGET_FILE_SIZE,
+                    MAX_OPEN_FILES,
+                    TABLE_PROPERTIES,
+                    CREATE_TABLE));
+}

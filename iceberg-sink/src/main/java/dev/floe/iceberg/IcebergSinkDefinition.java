@@ -1,0 +1,40 @@
+package dev.floe.iceberg;
+
+import dev.floe.engine.spi.error.RetriableException;
+import dev.floe.engine.spi.sink.Sink;
+import dev.floe.engine.spi.sink.SinkContext;
+import dev.floe.engine.spi.sink.SinkDefinition;
+import org.apache.iceberg.catalog.Catalog;
+
+/** A pipeline's Iceberg table, configured. */
+final class IcebergSinkDefinition implements SinkDefinition {
+    private final String pipelineId;
+    private final CatalogConfig catalog;
+    private final TableConfig table;
+
+    IcebergSinkDefinition(String pipelineId, CatalogConfig catalog, TableConfig table) {
+        this.pipelineId = pipelineId;
+        this.catalog = catalog;
+        this.table = table;
+    }
+
+    @Override
+    public String describe() {
+        return "iceberg table " + catalog.name() + "." + table.name();
+    }
+
+    @Override
+    public Sink open(SinkContext context) {
+        Catalog loaded;
+        try {
+            loaded = catalog.load();
+        } catch (RuntimeException e) {
+            throw new RetriableException(
+                    IcebergErrorCode.CATALOG_UNAVAILABLE,
+                    "Cannot load catalog " + catalog.name() + " (" + catalog.type() + ") for pipeline " + pipelineId
+                            + ": " + e.getMessage(),
+                    e);
+        }
+        return new IcebergSink(pipelineId, loaded, table);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.floe.iceberg;
+
+import dev.floe.engine.spi.config.ConfigOption;
+import dev.floe.engine.spi.config.ConfigSection;
+import dev.floe.engine.spi.config.ConfigSpec;
+import dev.floe.engine.spi.config.DataSize;
+import dev.floe.engine.spi.sink.SinkDefinition;
+import dev.floe.engine.spi.sink.SinkProvider;
+import java.util.List;
+
+/** Floe's Iceberg sink, found with {@link java.util.ServiceLoader}. */
+public final class IcebergSinkProvider implements SinkProvider {
+    @Override
+    public String type() {
+        return "iceberg";
+    }
+
+    @Override
+    public List<ConfigOption<?>> rootOptions() {
+        return List.of(IcebergOptions.CATALOG_SECTION);
+    }
+
+    @Override
+    public ConfigSpec sinkSpec() {
+        return IcebergOptions.SINK;
+    }
+
+    @Override
+    public SinkDefinition configure(String pipelineId, ConfigSection root, ConfigSection sink) {
+        ConfigSection catalogSection = root.get(IcebergOptions.CATALOG_SECTION);
+        String type = catalogSection.get(IcebergOptions.CATALOG_TYPE);
+        CatalogConfig catalog = new CatalogConfig(
+                catalogSection.get(IcebergOptions.CATALOG_NAME),
+                type == null ? "jdbc" : type,
+                catalogSection.get(IcebergOptions.CATALOG_URI),
+                catalogSection.get(IcebergOptions.WAREHOUSE),
+                catalogSection.get(IcebergOptions.CATALOG_PROPERTIES));
+        if ("jdbc".equals(type) && catalog.uri() == null) {
+            catalogSection.problem(IcebergOptions.CATALOG_URI, "a jdbc catalog needs its JDBC URL as uri");
+        }
+        List<String> partitionBy = sink.get(IcebergOptions.PARTITION_BY);
+        for (String expression : partitionBy) {
+            String problem = PartitionSpecs.checkSyntax(expression);
+            if (problem != null) {
+                sink.problem(IcebergOptions.PARTITION_BY, problem);
+            }
+        }
+        String table = sink.get(IcebergOptions.TABLE);
+        DataSize targetFileSize = sink.get(IcebergOptions.TARGET_FILE_SIZE);
+        TableConfig tableConfig = new TableConfig(
+                table == null ? "invalid.table" : table,
+                partitionBy,
+                sink.get(IcebergOptions.FORMAT_VERSION),
+                targetFileSize == null ? 0 : targetFileSize.bytes(),
+                sink.get(IcebergOptions.MAX_OPEN_FILES),
+                sink.get(IcebergOptions.TABLE_PROPERTIES),
+                sink.get(IcebergOptions.CREATE_TABLE));
+        return new IcebergSinkDefinition(pipelineId, catalog, tableConfig);
+    }
+}

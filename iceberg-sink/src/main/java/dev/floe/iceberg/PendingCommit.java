@@ -1,0 +1,68 @@
+package dev.floe.iceberg;
+
+import dev.floe.engine.spi.sink.SourceOffsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * A checkpoint's data files, durable in manifests but not yet committed.
+ *
+ * @param checkpointId the checkpoint
+ * @param offsets where the sources resume after it
+ * @param tableUuid the table the files were written for
+ * @param manifests the manifests listing the files, each encoded by Iceberg's {@code
+ *     ManifestFiles.encode}
+ * @param files how many data files
+ * @param records rows in them
+ * @param bytes their size
+ */
+record PendingCommit(
+        long checkpointId,
+        SourceOffsets offsets,
+        String tableUuid,
+        List<EncodedManifest> manifests,
+        int files,
+        long records,
+        long bytes) {
+    PendingCommit {
+        Objects.requireNonNull(offsets, "offsets");
+        Objects.requireNonNull(tableUuid, "tableUuid");
+        manifests = List.copyOf(manifests);
+    }
+
+    /** One manifest, as Iceberg encodes its description. */
+    static final class EncodedManifest {
+        private final byte[] bytes;
+
+        EncodedManifest(byte[] bytes) {
+            this.bytes = bytes.clone();
+        }
+
+        byte[] bytes() {
+            return bytes.clone();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof EncodedManifest && Arrays.equals(bytes, ((EncodedManifest) other).bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return bytes.length + " bytes";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PendingCommit[checkpoint " + checkpointId + ", " + files + " files, " + records + " rows, manifests "
+                + manifests.stream().map(EncodedManifest::toString).collect(Collectors.joining(", ")) + "]";
+    }
+}

@@ -1,0 +1,129 @@
+package dev.floe.engine.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.floe.engine.spi.sink.SourceOffsets;
+import dev.floe.engine.spi.sink.SourcePartition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON form of checkpoint metadata. Version 1:
+ *
+ * <pre>
+ * {"version":1,"pipeline":"orders","checkpointId":7,"timestamp":"2026-11-22T10:15:30Z",
+ *  "offsets":[{"topic":"orders","partition":0,"offset":1234}],
+ *  "startOffsets":[...],
+ *  "sink":"&lt;base64&gt;",
+ *  "deadLetters":[{"checkpointId":7,"path":"chk-7/dead-letters","count":3}]}
+ * </pre>
+ *
+ * A reader refuses versions newer than it knows, naming both.
+ */
+public final class CheckpointMetadataCodec {
+    public static final int VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CheckpointMetadataCodec() {}
+
+    public static byte[] encode(StoredCheckpoint checkpoint) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", VERSION);
+        root.put("pipeline", checkpoint.pipelineId());
+        root.put("checkpointId", checkpoint.checkpointId());
+        root.put("timestamp", checkpoint.timestamp().toString());
+        writeOffsets(root.putArray("offsets"), checkpoint.offsets());
+        writeOffsets(root.putArray("startOffsets"), checkpoint.startOffsets());
+        root.put(
+                "sink",
+                Base64.getEncoder().encodeToString(checkpoint.sinkState().bytes()));
+        ArrayNode letters = root.putArray("deadLetters");
+        for (StoredCheckpoint.DeadLetterBatch batch : checkpoint.deadLetters()) {
+            letters.addObject()
+                    .put("checkpointId", batch.checkpointId())
+                    .put("path", batch.path())
+                    .put("count", batch.count());
+        }
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot encode checkpoint " + checkpoint.checkpointId(), e);
+        }
+    }
+
+    /**
+     * Reads checkpoint metadata.
+     *
+     * @throws IllegalArgumentException saying what is wrong when it is not metadata of a known
+     *     version
+     */
+    public static StoredCheckpoint decode(byte[] bytes) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("checkpoint metadata is not JSON: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("checkpoint metadata is not a JSON object");
+        }
+        int version = root.path("version").asInt(-1);
+        if (version != VERSION) {
+            throw new IllegalArgumentException(
+                    "checkpoint metadata version " + version + " is not one this Floe reads (" + VERSION + ")");
+        }
+        List<StoredCheckpoint.DeadLetterBatch> letters = new ArrayList<>();
+        for (JsonNode batch : root.path("deadLetters")) {
+            letters.add(new StoredCheckpoint.DeadLetterBatch(
+                    batch.path("checkpointId").asLong(),
+                    required(batch, "path").asText(),
+                    batch.path("count").asInt()));
+        }
+        return new StoredCheckpoint(
+                required(root, "pipeline").asText(),
+                required(root, "checkpointId").asLong(),
+                Instant.parse(required(root, "timestamp").asText()),
+                readOffsets(required(root, "offsets")),
+                readOffsets(required(root, "startOffsets")),
+                new StoredCheckpoint.SinkState(
+                        Base64.getDecoder().decode(required(root, "sink").asText())),
+                letters);
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new IllegalArgumentException("checkpoint metadata lacks '" + field + "'");
+        }
+        return value;
+    }
+
+    private static void writeOffsets(ArrayNode array, SourceOffsets offsets) {
+        offsets.asMap()
+                .forEach((partition, offset) -> array.addObject()
+                        .put("topic", partition.topic())
+                        .put("partition", partition.partition())
+                        .put("offset", offset));
+    }
+
+    private static SourceOffsets readOffsets(JsonNode array) {
+        Map<SourcePartition, Long> offsets = new LinkedHashMap<>();
+        for (JsonNode entry : array) {
+            offsets.put(
+                    new SourcePartition(
+                            required(entry, "topic").asText(),
+                            required(entry, "partition").asInt()),
+                    required(entry, "offset").asLong());
+        }
+        return SourceOffsets.of(offsets);
+    }
+}

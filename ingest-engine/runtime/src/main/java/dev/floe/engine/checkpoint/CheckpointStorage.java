@@ -1,0 +1,38 @@
+package dev.floe.engine.checkpoint;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where one pipeline's completed checkpoints are kept. A checkpoint counts as completed exactly
+ * when {@link #store} returns: its metadata is written last and atomically.
+ */
+public interface CheckpointStorage {
+    /** The newest completed checkpoint, or empty when there is none. */
+    Optional<StoredCheckpoint> latest();
+
+    /**
+     * Stores a checkpoint's attachments (paths relative to the pipeline's storage) and then its
+     * metadata, atomically and durably.
+     */
+    void store(StoredCheckpoint checkpoint, Map<String, byte[]> attachments);
+
+    /** An attachment written by {@link #store}. */
+    byte[] read(String path);
+
+    /**
+     * The path of an attachment of checkpoint {@code checkpointId} named {@code name}, for
+     * {@link #store}.
+     */
+    String attachmentPath(long checkpointId, String name);
+
+    /**
+     * Deletes all but the newest {@code keep} checkpoints, except those holding any of {@code
+     * referenced} paths.
+     */
+    void retain(int keep, Set<String> referenced);
+
+    /** Where this storage is, for messages. */
+    String describe();
+}

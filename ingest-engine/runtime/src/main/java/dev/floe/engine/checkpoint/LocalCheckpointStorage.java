@@ -1,0 +1,196 @@
+package dev.floe.engine.checkpoint;
+
+import dev.floe.engine.EngineErrorCode;
+import dev.floe.engine.spi.error.FatalException;
+import dev.floe.engine.spi.error.RetriableException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checkpoints in a local directory: {@code <root>/<pipeline>/chk-<id>/_metadata} plus attachments.
+ * Every file is written to a temporary name, forced to disk and renamed, and the directory is
+ * forced after the rename, so a crash leaves either the whole file or none.
+ */
+public final class LocalCheckpointStorage implements CheckpointStorage {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalCheckpointStorage.class);
+    private static final Pattern CHECKPOINT_DIR = Pattern.compile("chk-(\\d+)");
+    static final String METADATA = "_metadata";
+
+    private final Path directory;
+
+    public LocalCheckpointStorage(Path root, String pipelineId) {
+        this.directory = root.resolve(pipelineId);
+    }
+
+    @Override
+    public Optional<StoredCheckpoint> latest() {
+        for (long id : checkpointIds()) {
+            Path metadata = checkpointDirectory(id).resolve(METADATA);
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(metadata);
+            } catch (NoSuchFileException e) {
+                // a checkpoint that never completed: its metadata is written last
+                continue;
+            } catch (IOException e) {
+                throw new RetriableException(
+                        EngineErrorCode.CHECKPOINT_STORAGE_FAILED, "Cannot read checkpoint " + metadata + ": " + e, e);
+            }
+            try {
+                return Optional.of(CheckpointMetadataCodec.decode(bytes));
+            } catch (IllegalArgumentException e) {
+                throw new FatalException(
+                        EngineErrorCode.CHECKPOINT_CORRUPT,
+                        "Cannot read checkpoint " + metadata + ": " + e.getMessage(),
+                        e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void store(StoredCheckpoint checkpoint, Map<String, byte[]> attachments) {
+        Path target = checkpointDirectory(checkpoint.checkpointId());
+        try {
+            Files.createDirectories(target);
+            for (Map.Entry<String, byte[]> attachment : attachments.entrySet()) {
+                writeAtomically(directory.resolve(attachment.getKey()), attachment.getValue());
+            }
+            writeAtomically(target.resolve(METADATA), CheckpointMetadataCodec.encode(checkpoint));
+        } catch (IOException e) {
+            throw new RetriableException(
+                    EngineErrorCode.CHECKPOINT_STORAGE_FAILED,
+                    "Cannot store checkpoint " + checkpoint.checkpointId() + " in " + target + ": " + e,
+                    e);
+        }
+    }
+
+    @Override
+    public byte[] read(String path) {
+        Path file = directory.resolve(path);
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new RetriableException(
+                    EngineErrorCode.CHECKPOINT_STORAGE_FAILED, "Cannot read checkpoint file " + file + ": " + e, e);
+        }
+    }
+
+    @Override
+    public String attachmentPath(long checkpointId, String name) {
+        return "chk-" + checkpointId + "/" + name;
+    }
+
+    @Override
+    public void retain(int keep, Set<String> referenced) {
+        List<Long> ids = checkpointIds();
+        int completed = 0;
+        for (long id : ids) {
+            Path dir = checkpointDirectory(id);
+            boolean isCompleted = Files.exists(dir.resolve(METADATA));
+            if (isCompleted && completed < keep) {
+                completed++;
+                continue;
+            }
+            String prefix = "chk-" + id + "/";
+            if (referenced.stream().anyMatch(path -> path.startsWith(prefix))) {
+                continue;
+            }
+            if (!isCompleted && completed == 0) {
+                // newer than every completed checkpoint: may be one in progress
+                continue;
+            }
+            deleteRecursively(dir);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return directory.toString();
+    }
+
+    /** Checkpoint ids present on disk, newest first. */
+    private List<Long> checkpointIds() {
+        List<Long> ids = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return ids;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            for (Path entry : entries) {
+                Matcher matcher = CHECKPOINT_DIR.matcher(entry.getFileName().toString());
+                if (matcher.matches() && Files.isDirectory(entry)) {
+                    ids.add(Long.parseLong(matcher.group(1)));
+                }
+            }
+        } catch (IOException e) {
+            throw new RetriableException(
+                    EngineErrorCode.CHECKPOINT_STORAGE_FAILED, "Cannot list checkpoints in " + directory + ": " + e, e);
+        }
+        ids.sort(Comparator.reverseOrder());
+        return ids;
+    }
+
+    private Path checkpointDirectory(long id) {
+        return directory.resolve("chk-" + id);
+    }
+
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Files.createDirectories(file.getParent());
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(
+                temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        try {
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the file system of " + file + " cannot rename atomically", e);
+        }
+        forceDirectory(file.getParent());
+    }
+
+    private static void forceDirectory(Path directory) throws IOException {
+        // makes the rename itself durable; some file systems cannot open directories, which is fine
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            LOG.debug("Cannot force directory {}: {}", directory, e.toString());
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete old checkpoint file {}: {}", path, e.toString());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("Cannot delete old checkpoint {}: {}", dir, e.toString());
+        }
+    }
+}

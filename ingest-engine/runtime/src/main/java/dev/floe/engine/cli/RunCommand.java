@@ -1,0 +1,73 @@
+package dev.floe.engine.cli;
+
+import dev.floe.engine.FloeRuntime;
+import dev.floe.engine.config.ConfigLoader;
+import dev.floe.engine.config.FloeConfig;
+import dev.floe.engine.pipeline.Pipeline;
+import dev.floe.engine.spi.config.ConfigException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code floe run}: runs the pipelines of a config file until stopped. */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs every pipeline of a config file until stopped (Ctrl-C or SIGTERM).",
+            "On stop, each pipeline takes a final checkpoint and commits it."
+        })
+public final class RunCommand implements Callable<Integer> {
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "FILE",
+            description = "The config file (YAML); see docs/configuration.md")
+    Path config;
+
+    @Option(
+            names = "--stop-timeout",
+            defaultValue = "60s",
+            paramLabel = "DURATION",
+            converter = DurationConverter.class,
+            description = "How long a stop may take to commit the final checkpoint (default: ${DEFAULT-VALUE})")
+    Duration stopTimeout;
+
+    @Override
+    public Integer call() {
+        FloeConfig loaded;
+        try {
+            loaded = Configs.load(config);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return FloeCli.EXIT_USAGE;
+        }
+        FloeRuntime runtime = FloeRuntime.start(loaded, Clock.systemUTC());
+        Thread hook = new Thread(
+                () -> {
+                    runtime.stop(stopTimeout);
+                    runtime.close();
+                },
+                "floe-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        runtime.terminated().join();
+        boolean failed = runtime.pipelines().stream().anyMatch(p -> p.state() == Pipeline.State.FAILED);
+        return failed ? FloeCli.EXIT_FAILURE : 0;
+    }
+
+    /** Loading a config file with the installed sink. */
+    static final class Configs {
+        private Configs() {}
+
+        static FloeConfig load(Path file) {
+            return new ConfigLoader(
+                            Sinks.installed(),
+                            ConfigLoader.environment(),
+                            Runtime.getRuntime().availableProcessors())
+                    .load(file);
+        }
+    }
+}

@@ -1,0 +1,444 @@
+package dev.floe.engine.pipeline;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import dev.floe.engine.checkpoint.CheckpointCoordinator;
+import dev.floe.engine.checkpoint.CheckpointStorage;
+import dev.floe.engine.checkpoint.CommitSequence;
+import dev.floe.engine.checkpoint.Listeners;
+import dev.floe.engine.checkpoint.LocalCheckpointStorage;
+import dev.floe.engine.checkpoint.StoredCheckpoint;
+import dev.floe.engine.config.FloeConfig;
+import dev.floe.engine.config.PipelineConfig;
+import dev.floe.engine.deadletter.KafkaDeadLetterPublisher;
+import dev.floe.engine.format.ConfluentAvroDecoder;
+import dev.floe.engine.source.GroupOffsets;
+import dev.floe.engine.source.KafkaSourceReader;
+import dev.floe.engine.source.PartitionDiscovery;
+import dev.floe.engine.spi.error.RetriableException;
+import dev.floe.engine.spi.sink.CommittedPosition;
+import dev.floe.engine.spi.sink.Sink;
+import dev.floe.engine.spi.sink.SinkContext;
+import dev.floe.engine.spi.sink.SourceOffsets;
+import dev.floe.engine.spi.sink.SourcePartition;
+import dev.floe.registry.CachingSchemaRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running topic-to-table mapping: its subtasks, its checkpoint coordinator and its
+ * destinations. Owns every resource it opens and closes them in reverse order.
+ *
+ * <pre>
+ * CREATED -> STARTING -> RUNNING -> STOPPING -> STOPPED
+ *               |           |           |
+ *               +-----------+-----------+--> FAILED
+ * </pre>
+ */
+public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A pipeline's lifecycle. */
+    public enum State {
+        CREATED,
+        STARTING,
+        RUNNING,
+        STOPPING,
+        STOPPED,
+        FAILED;
+
+        boolean canBecome(State next) {
+            switch (this) {
+                case CREATED:
+                    return next == STARTING || next == FAILED;
+                case STARTING:
+                    return next == RUNNING || next == FAILED || next == STOPPING;
+                case RUNNING:
+                    return next == STOPPING || next == FAILED;
+                case STOPPING:
+                    return next == STOPPED || next == FAILED;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private final PipelineConfig config;
+    private final FloeConfig global;
+    private final CachingSchemaRegistry registry;
+    private final Clock clock;
+    private final Listeners listeners;
+    private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
+    private final CompletableFuture<State> terminated = new CompletableFuture<>();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<SourceSubtask> subtasks = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile Throwable failureCause;
+    private CheckpointCoordinator coordinator;
+
+    public Pipeline(
+            PipelineConfig config,
+            FloeConfig global,
+            CachingSchemaRegistry registry,
+            Clock clock,
+            Listeners listeners) {
+        this.config = config;
+        this.global = global;
+        this.registry = registry;
+        this.clock = clock;
+        this.listeners = listeners;
+    }
+
+    public String id() {
+        return config.id();
+    }
+
+    public State state() {
+        return state.get();
+    }
+
+    /** Why the pipeline failed, or null. */
+    public Throwable failureCause() {
+        return failureCause;
+    }
+
+    /** Completes with the final state once the pipeline stopped or failed. */
+    public CompletableFuture<State> terminated() {
+        return terminated;
+    }
+
+    /** Records read by every subtask so far. */
+    public long recordsIn() {
+        return subtasks.stream().mapToLong(SourceSubtask::recordsIn).sum();
+    }
+
+    /** Records dead-lettered so far. */
+    public long rejected() {
+        return subtasks.stream().mapToLong(SourceSubtask::rejected).sum();
+    }
+
+    /** The newest checkpoint committed to every destination. */
+    public long completedCheckpoint() {
+        CheckpointCoordinator current = coordinator;
+        if (current == null) {
+            return 0;
+        }
+        try {
+            return current.completedCheckpoint().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (ExecutionException | TimeoutException e) {
+            return 0;
+        }
+    }
+
+    /** Connects to every destination, decides where to start, and starts the subtasks. */
+    public void start() {
+        transition(State.STARTING);
+        try {
+            startResources();
+        } catch (RuntimeException | Error e) {
+            fail(e);
+            throw e;
+        }
+        transition(State.RUNNING);
+    }
+
+    private void startResources() {
+        Map<String, String> consumer = consumerProperties();
+        Map<String, String> admin = clientProperties();
+        Sink sink = config.sink().open(new SinkContext(config.id(), config.parallelism()));
+        resources.add(sink);
+        LOG.info(
+                "Pipeline {} reads {} into {}",
+                config.id(),
+                config.source().topics(),
+                config.sink().describe());
+
+        PartitionDiscovery discovery = new PartitionDiscovery(admin, KAFKA_TIMEOUT);
+        resources.add(discovery);
+        List<SourcePartition> partitions = untilAvailable(
+                "find the partitions of " + config.source().topics(),
+                () -> discovery.partitions(config.source().topics()));
+
+        CheckpointStorage storage =
+                new LocalCheckpointStorage(global.checkpoints().storage(), config.id());
+        GroupOffsets groups = new GroupOffsets(admin, KAFKA_TIMEOUT);
+        resources.add(groups);
+        KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(
+                config.id(),
+                config.deadLetterTopic(),
+                config.source().groupId() + ".dead-letters",
+                producerProperties(),
+                admin,
+                groups,
+                KAFKA_TIMEOUT);
+        resources.add(deadLetters);
+        untilAvailable("create dead-letter topic " + config.deadLetterTopic(), () -> {
+            deadLetters.ensureTopic();
+            return null;
+        });
+
+        Optional<StoredCheckpoint> latest = storage.latest();
+        Optional<CommittedPosition> committed =
+                untilAvailable("read what " + config.sink().describe() + " holds", sink::committed);
+        SourceOffsets delivered = untilAvailable("read the dead-letter marker", deadLetters::delivered);
+        StartPlan plan = StartPlan.of(
+                partitions, latest, committed, delivered, config.source().startFrom());
+        if (plan.recovered() != null) {
+            sink.committer()
+                    .restore(
+                            info(plan.recovered()), plan.recovered().sinkState().bytes());
+            LOG.info(
+                    "Pipeline {} resumes from checkpoint {} in {}",
+                    config.id(),
+                    plan.recovered().checkpointId(),
+                    storage.describe());
+        } else {
+            LOG.info(
+                    "Pipeline {} has no checkpoint in {}; {}",
+                    config.id(),
+                    storage.describe(),
+                    committed
+                            .map(position -> "resuming from checkpoint " + position.checkpointId() + " committed in "
+                                    + config.sink().describe())
+                            .orElse("starting from the "
+                                    + config.source().startFrom().name().toLowerCase() + " offsets"));
+        }
+
+        List<KafkaSourceReader> readers = new ArrayList<>();
+        Map<SourcePartition, Long> start = new HashMap<>();
+        for (int i = 0; i < config.parallelism(); i++) {
+            KafkaSourceReader reader = new KafkaSourceReader(
+                    consumer,
+                    PartitionDiscovery.assign(partitions, i, config.parallelism()),
+                    "floe-" + config.id() + "-" + i);
+            resources.add(reader);
+            reader.seek(plan.seek(), plan.unknownFromEarliest());
+            start.putAll(reader.positions().asMap());
+            readers.add(reader);
+        }
+
+        CommitSequence commits = new CommitSequence(
+                config.id(),
+                storage,
+                sink.committer(),
+                deadLetters,
+                groups,
+                config.source().groupId(),
+                listeners,
+                delivered);
+        coordinator = new CheckpointCoordinator(
+                config.id(),
+                global.checkpoints(),
+                storage,
+                sink.committer(),
+                commits,
+                listeners,
+                clock,
+                this,
+                config.parallelism(),
+                SourceOffsets.of(start),
+                plan.nextCheckpointId(),
+                plan.recovered());
+        for (int i = 0; i < config.parallelism(); i++) {
+            SourceSubtask subtask = new SourceSubtask(
+                    config.id(),
+                    i,
+                    readers.get(i),
+                    new ConfluentAvroDecoder(registry, sink::rowType),
+                    sink.createWriter(i),
+                    coordinator,
+                    listeners,
+                    clock,
+                    config.onError(),
+                    plan.skip(),
+                    this::fail);
+            subtasks.add(subtask);
+            Thread thread = new Thread(subtask, "floe-" + config.id() + "-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+        }
+        // the readers now belong to their subtasks, which close them
+        resources.removeAll(readers);
+        threads.forEach(Thread::start);
+        coordinator.start();
+    }
+
+    private dev.floe.engine.spi.sink.CheckpointInfo info(StoredCheckpoint checkpoint) {
+        return new dev.floe.engine.spi.sink.CheckpointInfo(
+                checkpoint.pipelineId(),
+                checkpoint.checkpointId(),
+                checkpoint.offsets(),
+                checkpoint.startOffsets(),
+                checkpoint.timestamp());
+    }
+
+    /** Retries {@code action} while its failure is retriable, logging each wait, until it succeeds. */
+    private <T> T untilAvailable(String what, java.util.function.Supplier<T> action) {
+        RetryPolicy<T> policy = RetryPolicy.<T>builder()
+                .handle(RetriableException.class)
+                .withMaxRetries(-1)
+                .withBackoff(Duration.ofMillis(250), Duration.ofSeconds(15))
+                .abortIf((result, error) -> state.get() == State.FAILED || state.get() == State.STOPPING)
+                .onRetry(event -> LOG.warn(
+                        "Pipeline {} cannot {} yet (attempt {}): {}",
+                        config.id(),
+                        what,
+                        event.getAttemptCount(),
+                        event.getLastException().getMessage()))
+                .build();
+        return Failsafe.with(policy).get(action::get);
+    }
+
+    private Map<String, String> clientProperties() {
+        Map<String, String> properties = new HashMap<>(global.kafka().properties());
+        properties.put("bootstrap.servers", global.kafka().bootstrapServers());
+        return properties;
+    }
+
+    private Map<String, String> consumerProperties() {
+        Map<String, String> properties = clientProperties();
+        properties.putAll(global.kafka().consumer());
+        properties.put("group.id", config.source().groupId());
+        return properties;
+    }
+
+    private Map<String, String> producerProperties() {
+        Map<String, String> properties = clientProperties();
+        properties.putAll(global.kafka().producer());
+        return properties;
+    }
+
+    @Override
+    public void injectBarrier(long checkpointId, boolean finalBarrier) {
+        for (SourceSubtask subtask : subtasks) {
+            subtask.injectBarrier(checkpointId, finalBarrier);
+        }
+    }
+
+    @Override
+    public void pauseSources(boolean paused) {
+        for (SourceSubtask subtask : subtasks) {
+            subtask.pause(paused);
+        }
+    }
+
+    /**
+     * Stops after a final checkpoint, so that everything read so far is committed.
+     *
+     * @return whether the final checkpoint was committed within {@code timeout}
+     */
+    public boolean stop(Duration timeout) {
+        if (!state.compareAndSet(State.RUNNING, State.STOPPING)) {
+            return state.get() == State.STOPPED;
+        }
+        LOG.info("Pipeline {}: RUNNING -> STOPPING", config.id());
+        boolean committed = false;
+        try {
+            coordinator.stopWithFinalCheckpoint().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            committed = true;
+        } catch (ExecutionException e) {
+            LOG.warn(
+                    "Pipeline {} stops without its final checkpoint: {}",
+                    config.id(),
+                    e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            LOG.warn("Pipeline {} stops without its final checkpoint: not committed within {}", config.id(), timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        shutDown();
+        if (transition(State.STOPPED)) {
+            terminated.complete(State.STOPPED);
+        }
+        return committed;
+    }
+
+    /** The pipeline cannot go on: stop everything without cleaning up; the next start recovers. */
+    @Override
+    public void fail(Throwable cause) {
+        State previous = state.getAndSet(State.FAILED);
+        if (previous == State.FAILED || previous == State.STOPPED) {
+            state.set(previous);
+            return;
+        }
+        failureCause = cause;
+        LOG.error("Pipeline {}: {} -> FAILED: {}", config.id(), previous, cause.getMessage(), cause);
+        // not on the failing thread: the coordinator or a subtask may be the one failing
+        Thread shutdown = new Thread(
+                () -> {
+                    shutDown();
+                    terminated.complete(State.FAILED);
+                },
+                "floe-" + config.id() + "-shutdown");
+        shutdown.setDaemon(true);
+        shutdown.start();
+    }
+
+    private synchronized void shutDown() {
+        for (SourceSubtask subtask : subtasks) {
+            subtask.stop();
+        }
+        for (Thread thread : threads) {
+            if (thread != Thread.currentThread()) {
+                try {
+                    thread.join(TimeUnit.SECONDS.toMillis(30));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        if (coordinator != null) {
+            coordinator.close();
+        }
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("Cannot close {} of pipeline {}: {}", resources.get(i), config.id(), e.toString());
+            }
+        }
+        resources.clear();
+    }
+
+    private boolean transition(State next) {
+        State current = state.get();
+        while (current.canBecome(next)) {
+            if (state.compareAndSet(current, next)) {
+                LOG.info("Pipeline {}: {} -> {}", config.id(), current, next);
+                return true;
+            }
+            current = state.get();
+        }
+        if (current != next) {
+            throw new IllegalStateException("Cannot move pipeline " + config.id() + " from " + current + " to " + next);
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        State current = state.get();
+        if (current == State.RUNNING) {
+            stop(Duration.ofSeconds(60));
+        } else if (current != State.STOPPED && current != State.FAILED) {
+            fail(new IllegalStateException("closed while " + current));
+        }
+        terminated.join();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.floe.engine.pipeline;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
+import dev.floe.engine.EngineErrorCode;
+import dev.floe.engine.checkpoint.Acknowledgement;
+import dev.floe.engine.checkpoint.CheckpointCoordinator;
+import dev.floe.engine.checkpoint.CheckpointPhase;
+import dev.floe.engine.checkpoint.Listeners;
+import dev.floe.engine.config.EngineOptions;
+import dev.floe.engine.deadletter.DeadLetter;
+import dev.floe.engine.format.ConfluentAvroDecoder;
+import dev.floe.engine.source.KafkaSourceReader;
+import dev.floe.engine.source.SourceRecord;
+import dev.floe.engine.spi.error.BadRecordException;
+import dev.floe.engine.spi.error.FatalException;
+import dev.floe.engine.spi.error.RetriableException;
+import dev.floe.engine.spi.row.Row;
+import dev.floe.engine.spi.sink.SinkWriter;
+import dev.floe.engine.spi.sink.SourceOffsets;
+import dev.floe.engine.spi.sink.WriteResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One subtask of a stateless pipeline: source, decode and sink writer chained on one thread, so a
+ * record is read, decoded into a row and written without a hand-off.
+ *
+ * <p>Barriers arrive through a mailbox checked between polls: everything a poll returned is
+ * processed before a barrier is taken, so the consumer's positions are exactly the next offsets.
+ */
+final class SourceSubtask implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(SourceSubtask.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+    private static final int LOGGED_REJECTIONS = 10;
+
+    private final String pipelineId;
+    private final int index;
+    private final KafkaSourceReader reader;
+    private final ConfluentAvroDecoder decoder;
+    private final SinkWriter writer;
+    private final CheckpointCoordinator coordinator;
+    private final Listeners listeners;
+    private final Clock clock;
+    private final EngineOptions.OnError onError;
+    private final PipelineFailure failure;
+    private final RetryPolicy<Row> registryRetry;
+    private final ConcurrentLinkedQueue<Barrier> barriers = new ConcurrentLinkedQueue<>();
+    /** Counted on the subtask's thread and published once per poll: no atomic operation per record. */
+    private long recordsCounted;
+
+    private volatile long recordsIn;
+    private final AtomicLong rejected = new AtomicLong();
+
+    private SkipFilter skip;
+    private List<DeadLetter> deadLetters = new ArrayList<>();
+    private volatile boolean paused;
+    private volatile boolean stopped;
+
+    /** What a subtask reports when it cannot go on. */
+    @FunctionalInterface
+    interface PipelineFailure {
+        void fail(Throwable cause);
+    }
+
+    SourceSubtask(
+            String pipelineId,
+            int index,
+            KafkaSourceReader reader,
+            ConfluentAvroDecoder decoder,
+            SinkWriter writer,
+            CheckpointCoordinator coordinator,
+            Listeners listeners,
+            Clock clock,
+            EngineOptions.OnError onError,
+            SkipFilter skip,
+            PipelineFailure failure) {
+        this.pipelineId = pipelineId;
+        this.index = index;
+        this.reader = reader;
+        this.decoder = decoder;
+        this.writer = writer;
+        this.coordinator = coordinator;
+        this.listeners = listeners;
+        this.clock = clock;
+        this.onError = onError;
+        this.skip = skip;
+        this.failure = failure;
+        this.registryRetry = RetryPolicy.<Row>builder()
+                .handle(RetriableException.class)
+                .withMaxRetries(-1)
+                .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(30))
+                .withJitter(0.25)
+                .abortIf((result, error) -> stopped)
+                .onRetry(event -> LOG.warn(
+                        "Pipeline {} subtask {} waits for the schema registry (attempt {}): {}",
+                        pipelineId,
+                        index,
+                        event.getAttemptCount(),
+                        event.getLastException().getMessage()))
+                .build();
+    }
+
+    /** Queues barrier {@code checkpointId}; the subtask takes it between polls. */
+    void injectBarrier(long checkpointId, boolean finalBarrier) {
+        barriers.add(new Barrier(checkpointId, finalBarrier));
+    }
+
+    void pause(boolean pause) {
+        this.paused = pause;
+    }
+
+    /** Stops without a checkpoint: what was not checkpointed is read again on the next start. */
+    void stop() {
+        stopped = true;
+        reader.wakeup();
+    }
+
+    long recordsIn() {
+        return recordsIn;
+    }
+
+    long rejected() {
+        return rejected.get();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopped) {
+                for (Barrier barrier = barriers.poll(); barrier != null; barrier = barriers.poll()) {
+                    acknowledge(barrier);
+                    if (barrier.finalBarrier) {
+                        return;
+                    }
+                }
+                if (paused) {
+                    reader.pause();
+                } else {
+                    reader.resume();
+                }
+                reader.poll(POLL_TIMEOUT, this::onRecord);
+                recordsIn = recordsCounted;
+            }
+        } catch (RuntimeException | Error e) {
+            if (!stopped) {
+                failure.fail(e);
+            }
+        } finally {
+            writer.close();
+            reader.close();
+        }
+    }
+
+    private void onRecord(SourceRecord record) {
+        recordsCounted++;
+        boolean inTable = skip != null && skip.inTable(record.topic(), record.partition(), record.offset());
+        Row row;
+        try {
+            row = decode(record);
+            if (!inTable) {
+                writer.write(row);
+            }
+        } catch (BadRecordException e) {
+            reject(record, e);
+        }
+    }
+
+    private Row decode(SourceRecord record) {
+        try {
+            return decoder.decode(record.value());
+        } catch (RetriableException e) {
+            // the registry is away: wait for it rather than drop or dead-letter the record
+            return Failsafe.with(registryRetry).get(() -> decoder.decode(record.value()));
+        }
+    }
+
+    private void reject(SourceRecord record, BadRecordException e) {
+        String location = record.topic() + "-" + record.partition() + "@" + record.offset();
+        if (onError == EngineOptions.OnError.FAIL) {
+            throw new FatalException(
+                    EngineErrorCode.RECORD_REJECTED,
+                    "Cannot ingest the record at " + location + " in pipeline " + pipelineId + ": " + e.getMessage()
+                            + " (onError: fail)",
+                    e);
+        }
+        if (skip != null && skip.deadLettered(record.topic(), record.partition(), record.offset())) {
+            return;
+        }
+        long count = rejected.incrementAndGet();
+        if (count <= LOGGED_REJECTIONS) {
+            LOG.warn(
+                    "Pipeline {} dead-letters the record at {}: {} {}{}",
+                    pipelineId,
+                    location,
+                    e.code().name(),
+                    e.getMessage(),
+                    count == LOGGED_REJECTIONS ? " (further rejections are counted, not logged)" : "");
+        }
+        deadLetters.add(record.toDeadLetter("decode", e.code().name(), e.getMessage(), clock.instant()));
+    }
+
+    private void acknowledge(Barrier barrier) {
+        listeners.notify(pipelineId, CheckpointPhase.BARRIER_RECEIVED, barrier.checkpointId, index);
+        SourceOffsets offsets = reader.positions();
+        WriteResult result = writer.prepareCommit(barrier.checkpointId);
+        List<DeadLetter> letters = deadLetters;
+        deadLetters = new ArrayList<>();
+        listeners.notify(pipelineId, CheckpointPhase.SUBTASK_PREPARED, barrier.checkpointId, index);
+        coordinator.acknowledge(new Acknowledgement(barrier.checkpointId, index, offsets, result, letters));
+    }
+
+    private record Barrier(long checkpointId, boolean finalBarrier) {}
+}

@@ -1,0 +1,209 @@
+package dev.floe.engine.source;
+
+import dev.floe.engine.EngineErrorCode;
+import dev.floe.engine.deadletter.Bytes;
+import dev.floe.engine.deadletter.DeadLetter;
+import dev.floe.engine.spi.error.RetriableException;
+import dev.floe.engine.spi.sink.SourceOffsets;
+import dev.floe.engine.spi.sink.SourcePartition;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
+
+/**
+ * Reads the partitions assigned to one subtask. The consumer is assigned partitions explicitly (no
+ * group membership): checkpoints decide positions, not the group.
+ *
+ * <p>Values reach the handler as views of the fetched buffers ({@link ByteBufferDeserializer}
+ * returns them without a copy), so decoding reads the bytes where Kafka put them.
+ */
+public final class KafkaSourceReader implements AutoCloseable {
+    private final KafkaConsumer<ByteBuffer, ByteBuffer> consumer;
+    private final List<TopicPartition> assignment;
+    private final View view = new View();
+    private boolean paused;
+
+    /**
+     * @param properties consumer properties (bootstrap servers, security, tuning)
+     * @param assignment the partitions this reader owns
+     * @param clientId the client id, naming the pipeline and subtask in broker logs
+     */
+    public KafkaSourceReader(Map<String, String> properties, List<SourcePartition> assignment, String clientId) {
+        Properties config = new Properties();
+        config.putAll(properties);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        // positions come from checkpoints and tables, never from the group
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class.getName());
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class.getName());
+        config.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "4096");
+        config.putIfAbsent(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
+        config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        config.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(4 << 20));
+        config.putIfAbsent(ConsumerConfig.RECEIVE_BUFFER_CONFIG, String.valueOf(1 << 20));
+        config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        this.consumer = new KafkaConsumer<>(config);
+        this.assignment = new ArrayList<>();
+        for (SourcePartition partition : assignment) {
+            this.assignment.add(new TopicPartition(partition.topic(), partition.partition()));
+        }
+        consumer.assign(this.assignment);
+    }
+
+    /**
+     * Positions every assigned partition: at its offset in {@code offsets} when it has one,
+     * otherwise at the start or the end of the log.
+     */
+    public void seek(SourceOffsets offsets, boolean unknownFromEarliest) {
+        List<TopicPartition> unknown = new ArrayList<>();
+        for (TopicPartition partition : assignment) {
+            SourcePartition key = new SourcePartition(partition.topic(), partition.partition());
+            if (offsets.offset(key).isPresent()) {
+                consumer.seek(partition, offsets.offset(key).getAsLong());
+            } else {
+                unknown.add(partition);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            if (unknownFromEarliest) {
+                consumer.seekToBeginning(unknown);
+            } else {
+                consumer.seekToEnd(unknown);
+            }
+        }
+    }
+
+    /**
+     * Polls once and hands every record to {@code handler}, in offset order per partition.
+     *
+     * @return the number of records handled; 0 also when {@link #wakeup()} interrupted the poll
+     */
+    public int poll(Duration timeout, RecordHandler handler) {
+        ConsumerRecords<ByteBuffer, ByteBuffer> records;
+        try {
+            records = consumer.poll(timeout);
+        } catch (WakeupException e) {
+            // wakeup() asked the poll to return: the caller is stopping
+            return 0;
+        } catch (KafkaException e) {
+            throw new RetriableException(EngineErrorCode.KAFKA_FAILED, "Cannot poll " + assignment + ": " + e, e);
+        }
+        int count = 0;
+        for (TopicPartition partition : records.partitions()) {
+            for (ConsumerRecord<ByteBuffer, ByteBuffer> record : records.records(partition)) {
+                view.record = record;
+                handler.onRecord(view);
+                count++;
+            }
+        }
+        view.record = null;
+        return count;
+    }
+
+    /**
+     * The next offset of every assigned partition: everything before it has been handed out by
+     * {@link #poll}. Taken at a barrier, after the handler processed the whole poll.
+     */
+    public SourceOffsets positions() {
+        Map<SourcePartition, Long> positions = new HashMap<>();
+        for (TopicPartition partition : assignment) {
+            positions.put(new SourcePartition(partition.topic(), partition.partition()), consumer.position(partition));
+        }
+        return SourceOffsets.of(positions);
+    }
+
+    /** Stops fetching (backpressure) while still allowing polls, which return nothing. */
+    public void pause() {
+        if (!paused) {
+            consumer.pause(assignment);
+            paused = true;
+        }
+    }
+
+    public void resume() {
+        if (paused) {
+            consumer.resume(assignment);
+            paused = false;
+        }
+    }
+
+    /** Interrupts a poll in progress from another thread. */
+    public void wakeup() {
+        consumer.wakeup();
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    /** The reused view of the record being handled. */
+    private static final class View implements SourceRecord {
+        private ConsumerRecord<ByteBuffer, ByteBuffer> record;
+
+        @Override
+        public String topic() {
+            return record.topic();
+        }
+
+        @Override
+        public int partition() {
+            return record.partition();
+        }
+
+        @Override
+        public long offset() {
+            return record.offset();
+        }
+
+        @Override
+        public long timestamp() {
+            return record.timestamp();
+        }
+
+        @Override
+        public ByteBuffer key() {
+            return record.key();
+        }
+
+        @Override
+        public ByteBuffer value() {
+            return record.value();
+        }
+
+        @Override
+        public DeadLetter toDeadLetter(String stage, String errorCode, String reason, Instant failedAt) {
+            List<DeadLetter.Header> headers = new ArrayList<>();
+            for (Header header : record.headers()) {
+                headers.add(new DeadLetter.Header(header.key(), Bytes.copyOf(header.value())));
+            }
+            return new DeadLetter(
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
+                    record.timestamp(),
+                    Bytes.copyOf(record.key()),
+                    Bytes.copyOf(record.value()),
+                    headers,
+                    stage,
+                    errorCode,
+                    reason,
+                    failedAt);
+        }
+    }
+}
