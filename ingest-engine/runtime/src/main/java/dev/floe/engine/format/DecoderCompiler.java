@@ -48,7 +48,8 @@ final class DecoderCompiler {
             int position = readerField.pos();
             positions[i] = position;
             Types.NestedField column = type.field(position);
-            decoders[i] = value(action, column.type(), type.nested(position), join(path, column.name()));
+            decoders[i] =
+                    value(action, column.type(), column.isRequired(), type.nested(position), join(path, column.name()));
         }
         // reader fields the writer lacks take their defaults; the reader schema only has null ones
         List<Integer> absent = new ArrayList<>();
@@ -62,12 +63,15 @@ final class DecoderCompiler {
                 absent.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private static FieldDecoder value(Resolver.Action action, Type target, RowType nested, String path) {
+    private static FieldDecoder value(
+            Resolver.Action action, Type target, boolean required, RowType nested, String path) {
         switch (action.type) {
             case DO_NOTHING:
             case PROMOTE: {
                 if (action.writer.getType() == Schema.Type.NULL) {
-                    return NullDecoder.INSTANCE;
+                    return required
+                            ? new RejectingDecoder("field '" + path + "' is null, but its column is required")
+                            : NullDecoder.INSTANCE;
                 }
                 FieldDecoder leaf = LeafDecoders.leaf(action.writer, target);
                 if (leaf == null) {
@@ -89,13 +93,16 @@ final class DecoderCompiler {
                 Resolver.WriterUnion union = (Resolver.WriterUnion) action;
                 FieldDecoder[] branches = new FieldDecoder[union.actions.length];
                 for (int i = 0; i < branches.length; i++) {
-                    branches[i] = value(union.actions[i], target, nested, path);
+                    branches[i] = value(union.actions[i], target, required, nested, path);
                 }
                 return new UnionDecoder(branches);
             }
             case READER_UNION:
-                return value(((Resolver.ReaderUnion) action).actualAction, target, nested, path);
+                return value(((Resolver.ReaderUnion) action).actualAction, target, required, nested, path);
             case ERROR:
+                if (action.writer.getType() == Schema.Type.NULL && required) {
+                    return new RejectingDecoder("field '" + path + "' is null, but its column is required");
+                }
                 return new RejectingDecoder(describe((Resolver.ErrorAction) action, path));
             default:
                 throw new IllegalStateException("Unexpected resolution action " + action.type + " at " + path);
@@ -125,7 +132,8 @@ final class DecoderCompiler {
             RowType elementType = list.elementType().isStructType()
                     ? RowType.of(list.elementType().asStructType())
                     : null;
-            return new ListDecoder(value(container.elementAction, list.elementType(), elementType, path + "[]"));
+            return new ListDecoder(value(
+                    container.elementAction, list.elementType(), list.isElementRequired(), elementType, path + "[]"));
         }
         if (!target.isMapType()) {
             return new RejectingDecoder("map field '" + path + "' cannot become column type " + target);
@@ -137,7 +145,8 @@ final class DecoderCompiler {
         }
         RowType valueType =
                 map.valueType().isStructType() ? RowType.of(map.valueType().asStructType()) : null;
-        return new MapDecoder(value(container.elementAction, map.valueType(), valueType, path + "{}"));
+        return new MapDecoder(
+                value(container.elementAction, map.valueType(), map.isValueRequired(), valueType, path + "{}"));
     }
 
     private static String describe(Resolver.ErrorAction error, String path) {

@@ -1,0 +1,322 @@
+package dev.floe.engine.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.floe.engine.EngineErrorCode;
+import dev.floe.engine.config.CheckpointConfig;
+import dev.floe.engine.deadletter.DeadLetter;
+import dev.floe.engine.deadletter.DeadLetterDelivery;
+import dev.floe.engine.source.ConsumerGroupOffsets;
+import dev.floe.engine.spi.error.RetriableException;
+import dev.floe.engine.spi.sink.CheckpointInfo;
+import dev.floe.engine.spi.sink.SinkCommitter;
+import dev.floe.engine.spi.sink.SourceOffsets;
+import dev.floe.engine.spi.sink.SourcePartition;
+import dev.floe.engine.spi.sink.WriteResult;
+import dev.floe.engine.testing.ManualClock;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointCoordinatorTest {
+    private static final Duration INTERVAL = Duration.ofSeconds(10);
+    private static final SourcePartition P0 = new SourcePartition("orders", 0);
+    private static final SourcePartition P1 = new SourcePartition("orders", 1);
+
+    @TempDir
+    Path directory;
+
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-22T10:00:00Z"));
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final RecordingCommitter committer = new RecordingCommitter();
+    private final RecordingDelivery delivery = new RecordingDelivery();
+    private final RecordingGroups groups = new RecordingGroups();
+    private final RecordingPipeline pipeline = new RecordingPipeline();
+    private CheckpointCoordinator coordinator;
+    private LocalCheckpointStorage storage;
+
+    @AfterEach
+    void close() {
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+
+    private void start(int subtasks, int maxPendingCommits, StoredCheckpoint recovered, long nextId) {
+        CheckpointConfig config =
+                new CheckpointConfig(INTERVAL, directory, Duration.ofMinutes(1), Duration.ZERO, 2, maxPendingCommits);
+        storage = new LocalCheckpointStorage(directory, "orders");
+        Listeners listeners = new Listeners(
+                List.of((pipelineId, phase, checkpointId, subtask) -> events.add(phase + " " + checkpointId)));
+        CommitSequence commits = new CommitSequence(
+                "orders", storage, committer, delivery, groups, "floe-orders", listeners, delivery.delivered());
+        coordinator = new CheckpointCoordinator(
+                "orders",
+                config,
+                storage,
+                committer,
+                commits,
+                listeners,
+                clock,
+                pipeline,
+                subtasks,
+                offsets(0, 0),
+                nextId,
+                recovered);
+        coordinator.start();
+    }
+
+    private static SourceOffsets offsets(long p0, long p1) {
+        return SourceOffsets.of(Map.of(P0, p0, P1, p1));
+    }
+
+    private static DeadLetter letter(SourcePartition partition, long offset) {
+        return new DeadLetter(
+                partition.topic(),
+                partition.partition(),
+                offset,
+                0,
+                null,
+                null,
+                List.of(),
+                "decode",
+                "CORRUPT_RECORD",
+                "corrupt",
+                Instant.EPOCH);
+    }
+
+    private long awaitBarrier(int count) {
+        clock.advance(INTERVAL);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> pipeline.barriers.size() >= count);
+        return pipeline.barriers.get(count - 1);
+    }
+
+    @Test
+    void storesACheckpointWhenEverySubtaskAnsweredThenDeliversCommitsAndReportsInOrder() {
+        start(2, 5, null, 1);
+        long id = awaitBarrier(1);
+
+        coordinator.acknowledge(new Acknowledgement(
+                id, 0, SourceOffsets.of(Map.of(P0, 100L)), new Result(100), List.of(letter(P0, 42))));
+        coordinator.acknowledge(
+                new Acknowledgement(id, 1, SourceOffsets.of(Map.of(P1, 50L)), new Result(50), List.of()));
+
+        await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("OFFSETS_COMMITTED 1"));
+        assertThat(events)
+                .containsExactly(
+                        "CHECKPOINT_STORED 1", "DEAD_LETTERS_DELIVERED 1", "SINK_COMMITTED 1", "OFFSETS_COMMITTED 1");
+        assertThat(committer.prepared).containsExactly("1: 150 records from 0-0 to 100-50");
+        assertThat(storage.latest()).hasValueSatisfying(stored -> {
+            assertThat(stored.checkpointId()).isEqualTo(1);
+            assertThat(stored.offsets()).isEqualTo(offsets(100, 50));
+            assertThat(stored.deadLetters()).hasSize(1);
+        });
+        assertThat(delivery.delivered).containsExactly("1: [orders-0@42] up to " + offsets(100, 50));
+        assertThat(groups.committed).containsExactly("floe-orders " + offsets(100, 50));
+    }
+
+    @Test
+    void retriesAFailingCommitAndPausesSourcesWhileTooManyCheckpointsWait() {
+        start(1, 2, null, 1);
+        committer.failures.set(1_000);
+
+        for (int i = 1; i <= 2; i++) {
+            long id = awaitBarrier(i);
+            coordinator.acknowledge(
+                    new Acknowledgement(id, 0, SourceOffsets.of(Map.of(P0, i * 10L)), new Result(10), List.of()));
+            long stored = id;
+            await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("CHECKPOINT_STORED " + stored));
+        }
+        await().atMost(5, TimeUnit.SECONDS).until(() -> pipeline.paused.contains(true));
+        assertThat(events).doesNotContain("SINK_COMMITTED 1", "SINK_COMMITTED 2");
+        clock.advance(INTERVAL.multipliedBy(3));
+        assertThat(pipeline.barriers).as("no checkpoint while too many wait").hasSize(2);
+
+        committer.failures.set(0);
+        clock.advance(Duration.ofMinutes(1));
+
+        await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("OFFSETS_COMMITTED 2"));
+        assertThat(committer.committed).containsExactly(2L);
+        await().atMost(5, TimeUnit.SECONDS)
+                .until(() -> pipeline.paused.get(pipeline.paused.size() - 1).equals(false));
+    }
+
+    @Test
+    void abortsACheckpointThatTimesOutAndCarriesWhatWasHandedInToTheNext() {
+        start(2, 5, null, 1);
+        long first = awaitBarrier(1);
+        coordinator.acknowledge(new Acknowledgement(
+                first, 0, SourceOffsets.of(Map.of(P0, 10L)), new Result(10), List.of(letter(P0, 3))));
+
+        clock.advance(Duration.ofMinutes(2));
+        long second = awaitBarrier(2);
+        // subtask 1 answers the aborted barrier late, then the new one
+        coordinator.acknowledge(
+                new Acknowledgement(first, 1, SourceOffsets.of(Map.of(P1, 5L)), new Result(5), List.of()));
+        coordinator.acknowledge(
+                new Acknowledgement(second, 0, SourceOffsets.of(Map.of(P0, 20L)), new Result(10), List.of()));
+        coordinator.acknowledge(
+                new Acknowledgement(second, 1, SourceOffsets.of(Map.of(P1, 9L)), new Result(4), List.of()));
+
+        await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("OFFSETS_COMMITTED 2"));
+        assertThat(events).doesNotContain("CHECKPOINT_STORED 1");
+        assertThat(committer.prepared).containsExactly("2: 29 records from 0-0 to 20-9");
+        assertThat(delivery.delivered).containsExactly("2: [orders-0@3] up to " + offsets(20, 9));
+    }
+
+    @Test
+    void finishesCommittingARestoredCheckpointWithoutDeliveringDeadLettersTwice() throws Exception {
+        StoredCheckpoint restored = new StoredCheckpoint(
+                "orders",
+                4,
+                clock.instant(),
+                offsets(100, 100),
+                offsets(50, 50),
+                new StoredCheckpoint.SinkState(new byte[0]),
+                List.of(new StoredCheckpoint.DeadLetterBatch(4, "chk-4/dead-letters", 2)));
+        LocalCheckpointStorage writer = new LocalCheckpointStorage(directory, "orders");
+        writer.store(
+                restored,
+                Map.of(
+                        "chk-4/dead-letters",
+                        dev.floe.engine.deadletter.DeadLetterCodec.encode(List.of(letter(P0, 60), letter(P1, 70)))));
+        // the marker says partition 0 was delivered up to 80: only the letter of partition 1 is new
+        delivery.marker = SourceOffsets.of(Map.of(P0, 80L));
+
+        start(1, 5, restored, 5);
+
+        await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("OFFSETS_COMMITTED 4"));
+        assertThat(delivery.delivered).containsExactly("4: [orders-1@70] up to " + offsets(100, 100));
+        assertThat(committer.committed).containsExactly(4L);
+        long next = awaitBarrier(1);
+        assertThat(next).isEqualTo(5);
+    }
+
+    @Test
+    void takesAFinalCheckpointOnStopAndCompletesWhenItIsCommitted() throws Exception {
+        start(1, 5, null, 1);
+
+        CompletableFuture<Void> stopped = coordinator.stopWithFinalCheckpoint();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> pipeline.finalBarrier != null);
+        assertThat(stopped).isNotDone();
+        coordinator.acknowledge(new Acknowledgement(
+                pipeline.finalBarrier, 0, SourceOffsets.of(Map.of(P0, 7L)), new Result(7), List.of()));
+
+        stopped.get(5, TimeUnit.SECONDS);
+        assertThat(committer.committed).containsExactly(pipeline.finalBarrier);
+    }
+
+    private record Result(long records) implements WriteResult {
+        @Override
+        public long bytes() {
+            return records * 10;
+        }
+    }
+
+    private final class RecordingCommitter implements SinkCommitter {
+        final List<String> prepared = new CopyOnWriteArrayList<>();
+        final List<Long> committed = new CopyOnWriteArrayList<>();
+        final AtomicInteger failures = new AtomicInteger();
+        private int pending;
+
+        @Override
+        public byte[] prepare(CheckpointInfo checkpoint, List<WriteResult> results) {
+            long records = results.stream().mapToLong(WriteResult::records).sum();
+            prepared.add(checkpoint.checkpointId() + ": " + records + " records from "
+                    + checkpoint.startOffsets().offset(P0).orElse(-1) + "-"
+                    + checkpoint.startOffsets().offset(P1).orElse(-1)
+                    + " to " + checkpoint.offsets().offset(P0).orElse(-1) + "-"
+                    + checkpoint.offsets().offset(P1).orElse(-1));
+            pending++;
+            return new byte[] {(byte) checkpoint.checkpointId()};
+        }
+
+        @Override
+        public void commit(long checkpointId) {
+            if (failures.get() > 0) {
+                failures.decrementAndGet();
+                throw new RetriableException(EngineErrorCode.KAFKA_FAILED, "the catalog is away", null);
+            }
+            committed.add(checkpointId);
+            pending = 0;
+        }
+
+        @Override
+        public void restore(CheckpointInfo checkpoint, byte[] state) {
+            pending = 1;
+        }
+
+        @Override
+        public int pendingCheckpoints() {
+            return pending;
+        }
+    }
+
+    private static final class RecordingDelivery implements DeadLetterDelivery {
+        final List<String> delivered = new CopyOnWriteArrayList<>();
+        volatile SourceOffsets marker = SourceOffsets.empty();
+
+        @Override
+        public void deliver(long checkpointId, List<DeadLetter> letters, SourceOffsets to) {
+            List<String> locations = new ArrayList<>();
+            letters.forEach(letter -> locations.add(letter.location()));
+            delivered.add(checkpointId + ": " + locations + " up to " + to);
+            marker = to;
+        }
+
+        @Override
+        public SourceOffsets delivered() {
+            return marker;
+        }
+    }
+
+    private static final class RecordingGroups implements ConsumerGroupOffsets {
+        final List<String> committed = new CopyOnWriteArrayList<>();
+
+        @Override
+        public SourceOffsets read(String groupId) {
+            return SourceOffsets.empty();
+        }
+
+        @Override
+        public void commit(String groupId, SourceOffsets offsets, String metadata) {
+            committed.add(groupId + " " + offsets);
+        }
+    }
+
+    private static final class RecordingPipeline implements CheckpointCoordinator.Pipeline {
+        final List<Long> barriers = new CopyOnWriteArrayList<>();
+        final List<Boolean> paused = Collections.synchronizedList(new ArrayList<>());
+        volatile Long finalBarrier;
+
+        @Override
+        public void injectBarrier(long checkpointId, boolean last) {
+            barriers.add(checkpointId);
+            if (last) {
+                finalBarrier = checkpointId;
+            }
+        }
+
+        @Override
+        public void pauseSources(boolean pause) {
+            paused.add(pause);
+        }
+
+        @Override
+        public void fail(Throwable cause) {
+            throw new AssertionError("the pipeline failed", cause);
+        }
+    }
+}
