@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
  */
 final class IcebergCommitter implements SinkCommitter {
     private static final Logger LOG = LoggerFactory.getLogger(IcebergCommitter.class);
+    /**
+     * The snapshot id written into a pending manifest: encoding a manifest needs one, and the files
+     * are appended one by one at commit, where they get the real snapshot's id.
+     */
+    private static final long UNCOMMITTED_SNAPSHOT_ID = 0L;
 
     private final String pipelineId;
     private final IcebergSink sink;
@@ -99,7 +104,8 @@ final class IcebergCommitter implements SinkCommitter {
                     ((HasTableOperations) table).operations().metadataFileLocation(prefix + "-m" + index++ + ".avro");
             OutputFile output = table.io().newOutputFile(location);
             try {
-                ManifestWriter<DataFile> writer = ManifestFiles.write(formatVersion, spec, output, null);
+                ManifestWriter<DataFile> writer =
+                        ManifestFiles.write(formatVersion, spec, output, UNCOMMITTED_SNAPSHOT_ID);
                 try (writer) {
                     group.getValue().forEach(writer::add);
                 }
