@@ -4,6 +4,7 @@ import dev.floe.engine.spi.config.ConfigException;
 import dev.floe.engine.spi.config.ConfigOption;
 import dev.floe.engine.spi.config.ConfigProblem;
 import dev.floe.engine.spi.config.ConfigSection;
+import dev.floe.engine.spi.config.ConfigSpec;
 import dev.floe.engine.spi.sink.SinkDefinition;
 import dev.floe.engine.spi.sink.SinkProvider;
 import dev.floe.registry.RegistryClientConfig;
@@ -41,6 +42,12 @@ public final class ConfigLoader {
         this.sink = sink;
         this.variables = variables;
         this.defaultParallelism = defaultParallelism;
+    }
+
+    /** The keys a config file may have, with the installed sink's: what the reference documents. */
+    public ConfigSpec spec() {
+        ConfigOption<ConfigSection> sinkSection = EngineOptions.sinkSection(sink.sinkSpec());
+        return EngineOptions.root(EngineOptions.pipelines(EngineOptions.pipeline(sinkSection)), sink.rootOptions());
     }
 
     public FloeConfig load(Path file) {
