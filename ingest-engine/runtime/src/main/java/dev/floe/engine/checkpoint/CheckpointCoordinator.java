@@ -111,6 +111,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
         if (recovered != null) {
             commits.restored(recovered);
         }
+        Instant now = clock.instant();
+        this.nextTrigger = now.plus(config.interval());
+        this.nextCommitAttempt = now;
         this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "floe-" + pipelineId + "-coordinator");
             thread.setDaemon(true);
@@ -119,11 +122,6 @@ public final class CheckpointCoordinator implements AutoCloseable {
     }
 
     public void start() {
-        executor.execute(() -> {
-            Instant now = clock.instant();
-            nextTrigger = now.plus(config.interval());
-            nextCommitAttempt = now;
-        });
         executor.scheduleWithFixedDelay(this::tick, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
