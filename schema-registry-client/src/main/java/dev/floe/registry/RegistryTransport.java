@@ -40,6 +40,8 @@ final class RegistryTransport implements AutoCloseable {
     private final ExecutorService executor;
     private final HttpClient http;
     private final RetryPolicy<Answer> retryPolicy;
+    /** Observes the certificate requests of https URLs; null with the JDK's default TLS. */
+    private final ObservingKeyManager keyManager;
     /** The URL that answered last; a request starts there. */
     private volatile int preferredUrl;
 
@@ -52,7 +54,11 @@ final class RegistryTransport implements AutoCloseable {
                 .version(HttpClient.Version.HTTP_1_1);
         if (config.tls().isCustom()) {
             // before any thread exists: a bad file fails the constructor without leaking one
-            builder.sslContext(TlsContexts.create(config.tls()));
+            TlsContexts.ClientTls tls = TlsContexts.create(config.tls());
+            builder.sslContext(tls.context());
+            this.keyManager = tls.keyManager();
+        } else {
+            this.keyManager = null;
         }
         this.executor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "schema-registry-client");
@@ -154,12 +160,15 @@ final class RegistryTransport implements AutoCloseable {
                     continue;
                 }
                 preferredUrl = index;
+                if (keyManager != null) {
+                    keyManager.forgetUnansweredRequest();
+                }
                 return new Answer(url, status, response.body(), json);
             } catch (SSLHandshakeException e) {
                 failures.add(url + ": the TLS handshake failed (" + e.getMessage() + ")");
                 handshake = e;
             } catch (IOException e) {
-                failures.add(url + ": " + describe(e));
+                failures.add(url + ": " + describe(e) + unansweredCertificateRequest());
                 lastConnectionError = e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -176,6 +185,12 @@ final class RegistryTransport implements AutoCloseable {
                     handshake);
         }
         throw new RetriableFailure(summary, lastStatus, lastConnectionError);
+    }
+
+    /** Why a TLS 1.3 registry may have closed the connection: a client certificate it asked for. */
+    private String unansweredCertificateRequest() {
+        String request = keyManager == null ? null : keyManager.takeUnansweredRequest();
+        return request == null ? "" : "; " + request;
     }
 
     private HttpRequest request(URI base, String method, String path, JsonNode body) {

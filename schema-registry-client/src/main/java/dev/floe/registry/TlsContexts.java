@@ -15,6 +15,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
  * Builds the {@link SSLContext} of a {@link RegistryTls}: key managers from the client's identity,
@@ -29,32 +30,36 @@ final class TlsContexts {
     private TlsContexts() {}
 
     /**
-     * The context for {@code tls}.
+     * The context for {@code tls}, with the key manager that observes its certificate requests.
      *
      * @throws RegistryConfigurationException when a file is missing, unreadable or refuses its
      *     password
      */
-    static SSLContext create(RegistryTls tls) {
-        KeyManager[] keyManagers = keyManagers(tls.identity());
+    static ClientTls create(RegistryTls tls) {
+        ObservingKeyManager keyManager = new ObservingKeyManager(keyManager(tls.identity()));
         TrustManager[] trustManagers = trustManagers(tls.trust());
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers, trustManagers, null);
-            return context;
+            context.init(new KeyManager[] {keyManager}, trustManagers, null);
+            return new ClientTls(context, keyManager);
         } catch (GeneralSecurityException e) {
             throw new RegistryConfigurationException(
                     "Cannot create the TLS context of the schema registry client: " + e.getMessage(), e);
         }
     }
 
-    private static KeyManager[] keyManagers(RegistryTls.Identity identity) {
+    /** The client's TLS context, and its key manager. */
+    record ClientTls(SSLContext context, ObservingKeyManager keyManager) {}
+
+    /** The key manager of the client's certificate, or null for none. */
+    private static X509ExtendedKeyManager keyManager(RegistryTls.Identity identity) {
         if (identity instanceof RegistryTls.NoIdentity) {
             return null;
         }
         if (identity instanceof RegistryTls.KeyStoreIdentity store) {
             String what = "the client certificate key store " + store.path();
             KeyStore keyStore = load(what, store.path(), store.type(), store.storePassword());
-            return keyManagers(what, keyStore, store.keyPassword());
+            return keyManager(what, keyStore, store.keyPassword());
         }
         RegistryTls.PemIdentity pem = (RegistryTls.PemIdentity) identity;
         List<X509Certificate> chain = certificates("client certificate chain", pem.certificateChain());
@@ -72,7 +77,7 @@ final class TlsContexts {
         } catch (GeneralSecurityException e) {
             throw cannotLoad(what, e);
         }
-        return keyManagers(what, keyStore, IN_MEMORY_PASSWORD);
+        return keyManager(what, keyStore, IN_MEMORY_PASSWORD);
     }
 
     private static TrustManager[] trustManagers(RegistryTls.Trust trust) {
@@ -102,11 +107,16 @@ final class TlsContexts {
         }
     }
 
-    private static KeyManager[] keyManagers(String what, KeyStore keyStore, String keyPassword) {
+    private static X509ExtendedKeyManager keyManager(String what, KeyStore keyStore, String keyPassword) {
         try {
             KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             factory.init(keyStore, keyPassword.toCharArray());
-            return factory.getKeyManagers();
+            for (KeyManager keyManager : factory.getKeyManagers()) {
+                if (keyManager instanceof X509ExtendedKeyManager x509) {
+                    return x509;
+                }
+            }
+            throw new GeneralSecurityException("the JDK gave no X.509 key manager");
         } catch (GeneralSecurityException e) {
             throw cannotLoad(what, e);
         }

@@ -3,6 +3,7 @@ package dev.floe.registry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * A fake of an external Confluent-API registry: a JDK HTTP(S) server on a free loopback port that
@@ -111,7 +114,8 @@ final class TestingRegistryServer implements AutoCloseable {
                                     ? ""
                                     : "?" + exchange.getRequestURI().getRawQuery()),
                     body,
-                    Map.copyOf(exchange.getRequestHeaders()));
+                    Map.copyOf(exchange.getRequestHeaders()),
+                    clientCertificate(exchange));
             requests.add(request);
             Function<Request, Response> answer = routes.get(request.method() + " " + request.path());
             Response response = answer == null
@@ -129,8 +133,23 @@ final class TestingRegistryServer implements AutoCloseable {
         }
     }
 
+    /** The subject of the certificate the client presented over TLS, or null. */
+    private static String clientCertificate(HttpExchange exchange) {
+        if (!(exchange instanceof HttpsExchange https)) {
+            return null;
+        }
+        try {
+            return ((X509Certificate) https.getSSLSession().getPeerCertificates()[0])
+                    .getSubjectX500Principal()
+                    .getName();
+        } catch (SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
     /** A request as the server received it. */
-    record Request(String method, String path, String body, Map<String, List<String>> headers) {
+    record Request(
+            String method, String path, String body, Map<String, List<String>> headers, String clientCertificate) {
         /** The first value of header {@code name}, or null. */
         String header(String name) {
             for (Map.Entry<String, List<String>> header : headers.entrySet()) {
