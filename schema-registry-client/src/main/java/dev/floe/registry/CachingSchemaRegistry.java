@@ -143,7 +143,11 @@ public final class CachingSchemaRegistry implements AutoCloseable {
             try {
                 return theirs.join();
             } catch (CompletionException e) {
-                throw (RuntimeException) e.getCause();
+                // the loader's own exception, which says what the caller must do
+                if (e.getCause() instanceof RuntimeException failure) {
+                    throw failure;
+                }
+                throw e;
             }
         }
         try {
@@ -156,7 +160,8 @@ public final class CachingSchemaRegistry implements AutoCloseable {
             }
             mine.complete(entry);
             return entry;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // complete in every case: the threads waiting on this load must not wait forever
             mine.completeExceptionally(e);
             throw e;
         } finally {

@@ -97,9 +97,9 @@ final class RegistryTransport implements AutoCloseable {
     JsonNode send(String method, String path, JsonNode body, String action) {
         Answer answer = exchange(method, path, body, action);
         if (answer.isSuccess()) {
-            return answer.json(action);
+            return successBody(answer, action);
         }
-        throw RegistryErrors.of(action, answer.url(), answer.status(), answer.errorBody(), config.credentials());
+        throw RegistryErrors.of(action, answer.url(), answer.status(), errorBody(answer), config.credentials());
     }
 
     /**
@@ -109,9 +109,9 @@ final class RegistryTransport implements AutoCloseable {
     Optional<JsonNode> find(String method, String path, String action) {
         Answer answer = exchange(method, path, null, action);
         if (answer.isSuccess()) {
-            return Optional.of(answer.json(action));
+            return Optional.of(successBody(answer, action));
         }
-        JsonNode error = answer.errorBody();
+        JsonNode error = errorBody(answer);
         if (answer.status() == 404 && error != null && error.hasNonNull("error_code")) {
             return Optional.empty();
         }
@@ -134,7 +134,11 @@ final class RegistryTransport implements AutoCloseable {
                     e.status,
                     e.getCause());
         } catch (FailsafeException e) {
+            // interrupted while waiting to retry
             Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             throw new RegistryUnavailableException("Cannot " + action + ": " + cause, 0, cause);
         }
     }
@@ -163,7 +167,7 @@ final class RegistryTransport implements AutoCloseable {
                 if (keyManager != null) {
                     keyManager.forgetUnansweredRequest();
                 }
-                return new Answer(url, status, response.body(), json);
+                return new Answer(url, status, response.body());
             } catch (SSLHandshakeException e) {
                 failures.add(url + ": the TLS handshake failed (" + e.getMessage() + ")");
                 handshake = e;
@@ -229,42 +233,42 @@ final class RegistryTransport implements AutoCloseable {
         return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
     }
 
+    private JsonNode successBody(Answer answer, String action) {
+        JsonNode node;
+        try {
+            node = json.readTree(answer.body());
+        } catch (JsonProcessingException e) {
+            throw notJson(answer, action, e);
+        }
+        if (node.isMissingNode()) {
+            throw notJson(answer, action, null);
+        }
+        return node;
+    }
+
+    /** A login page or a proxy's answer: no record is at fault. */
+    private static RegistryUnavailableException notJson(Answer answer, String action, Throwable cause) {
+        return new RegistryUnavailableException(
+                "Cannot " + action + ": " + answer.url() + " answered HTTP " + answer.status()
+                        + " with a body that is not JSON; is it the base URL of a schema registry?",
+                answer.status(),
+                cause);
+    }
+
+    /** The error body, or null when it is not a JSON object. */
+    private JsonNode errorBody(Answer answer) {
+        try {
+            JsonNode node = json.readTree(answer.body());
+            return node.isObject() ? node : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
     /** A final answer from one URL. */
-    private record Answer(URI url, int status, String body, ObjectMapper json) {
+    private record Answer(URI url, int status, String body) {
         boolean isSuccess() {
             return status >= 200 && status < 300;
-        }
-
-        JsonNode json(String action) {
-            JsonNode node;
-            try {
-                node = json.readTree(body);
-            } catch (JsonProcessingException e) {
-                throw notJson(action, e);
-            }
-            if (node.isMissingNode()) {
-                throw notJson(action, null);
-            }
-            return node;
-        }
-
-        /** A login page or a proxy's answer: no record is at fault. */
-        private RegistryUnavailableException notJson(String action, Throwable cause) {
-            return new RegistryUnavailableException(
-                    "Cannot " + action + ": " + url + " answered HTTP " + status
-                            + " with a body that is not JSON; is it the base URL of a schema registry?",
-                    status,
-                    cause);
-        }
-
-        /** The error body, or null when it is not JSON. */
-        JsonNode errorBody() {
-            try {
-                JsonNode node = json.readTree(body);
-                return node.isObject() ? node : null;
-            } catch (JsonProcessingException e) {
-                return null;
-            }
         }
     }
 
