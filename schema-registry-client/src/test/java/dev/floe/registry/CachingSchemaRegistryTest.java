@@ -75,8 +75,7 @@ class CachingSchemaRegistryTest {
             // every caller is parked: one in the request, the others on its outcome
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 synchronized (callers) {
-                    return callers.size() == threads
-                            && callers.stream().allMatch(thread -> thread.getState() == Thread.State.WAITING);
+                    return callers.size() == threads && callers.stream().allMatch(CachingSchemaRegistryTest::isParked);
                 }
             });
             released.countDown();
@@ -358,6 +357,11 @@ class CachingSchemaRegistryTest {
                 .getNodeFactory()
                 .textNode(text)
                 .toString();
+    }
+
+    private static boolean isParked(Thread thread) {
+        Thread.State state = thread.getState();
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
