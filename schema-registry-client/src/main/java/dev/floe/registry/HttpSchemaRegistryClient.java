@@ -4,80 +4,203 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.failsafe.Failsafe;
-import dev.failsafe.FailsafeException;
-import dev.failsafe.RetryPolicy;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Optional;
 
 /**
- * A {@link SchemaRegistryClient} over the registry's REST API, with failover across URLs and
- * bounded retries with exponential backoff and jitter on connection errors, 5xx and 429.
+ * A {@link SchemaRegistryClient} over the registry's REST API (Confluent's, as other registries
+ * also speak it). Requests go through one transport that fails over across the configured URLs
+ * and retries with backoff and jitter on connection errors, timeouts, 5xx and 429; see {@link
+ * RegistryClientConfig}.
  *
  * <p>Thread-safe. It caches nothing: wrap it in a {@link CachingSchemaRegistry} for decoding.
+ *
+ * @throws RegistryConfigurationException from the constructor when a TLS file cannot be loaded
  */
 public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
-    private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
-    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final String LATEST = "latest";
 
-    private final RegistryClientConfig config;
-    private final ExecutorService executor;
-    private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
-    private final RetryPolicy<HttpResponse<String>> retryPolicy;
-    /** The URL that answered last; requests start there and fail over to the others in order. */
-    private volatile int preferredUrl;
+    private final RegistryTransport transport;
 
     public HttpSchemaRegistryClient(RegistryClientConfig config) {
-        this.config = config;
-        this.executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "schema-registry-client");
-            thread.setDaemon(true);
-            return thread;
-        });
-        this.http = HttpClient.newBuilder()
-                .executor(executor)
-                .connectTimeout(config.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
-        this.retryPolicy = RetryPolicy.<HttpResponse<String>>builder()
-                .handle(RetriableFailure.class)
-                .withMaxRetries(config.maxRetries())
-                .withBackoff(config.initialBackoff(), max(config.initialBackoff(), config.maxBackoff()))
-                .withJitter(0.25)
-                .onRetry(event -> LOG.warn(
-                        "Schema registry request failed, retry {} of {}: {}",
-                        event.getAttemptCount(),
-                        config.maxRetries(),
-                        event.getLastException().getMessage()))
-                .build();
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a.plusMillis(1) : b;
+        this.transport = new RegistryTransport(config, json);
     }
 
     @Override
     public RegisteredSchema schemaById(int id) {
-        JsonNode body = get("/schemas/ids/" + id, "get schema id " + id);
+        JsonNode body = transport.send("GET", "/schemas/ids/" + id, null, "get schema id " + id);
         return schema(id, body);
     }
 
     @Override
+    public List<String> schemaTypes() {
+        return strings(transport.send("GET", "/schemas/types", null, "list the schema types"));
+    }
+
+    @Override
+    public List<String> subjects() {
+        return strings(transport.send("GET", "/subjects", null, "list the subjects"));
+    }
+
+    @Override
+    public List<Integer> versions(String subject) {
+        JsonNode body = transport.send(
+                "GET", subjectPath(subject) + "/versions", null, "list the versions of subject " + subject);
+        return integers(body);
+    }
+
+    @Override
+    public SubjectVersion version(String subject, int version) {
+        return subjectVersion(transport.send(
+                "GET",
+                subjectPath(subject) + "/versions/" + version,
+                null,
+                "get version " + version + " of subject " + subject));
+    }
+
+    @Override
+    public SubjectVersion latestVersion(String subject) {
+        return subjectVersion(transport.send(
+                "GET",
+                subjectPath(subject) + "/versions/" + LATEST,
+                null,
+                "get the latest version of subject " + subject));
+    }
+
+    @Override
     public int register(String subject, String schemaType, String schema, List<SchemaReference> references) {
+        JsonNode body = transport.send(
+                "POST",
+                subjectPath(subject) + "/versions",
+                schemaBody(schemaType, schema, references),
+                "register a schema under subject " + subject);
+        return body.path("id").asInt();
+    }
+
+    @Override
+    public SubjectVersion lookup(String subject, String schemaType, String schema, List<SchemaReference> references) {
+        return subjectVersion(transport.send(
+                "POST",
+                subjectPath(subject),
+                schemaBody(schemaType, schema, references),
+                "look up a schema under subject " + subject));
+    }
+
+    @Override
+    public CompatibilityResult compatibility(
+            String subject, int version, String schemaType, String schema, List<SchemaReference> references) {
+        return compatibility(subject, Integer.toString(version), "version " + version, schemaType, schema, references);
+    }
+
+    @Override
+    public CompatibilityResult compatibilityWithLatest(
+            String subject, String schemaType, String schema, List<SchemaReference> references) {
+        return compatibility(subject, LATEST, "the latest version", schemaType, schema, references);
+    }
+
+    private CompatibilityResult compatibility(
+            String subject,
+            String version,
+            String versionName,
+            String schemaType,
+            String schema,
+            List<SchemaReference> references) {
+        JsonNode body = transport.send(
+                "POST",
+                "/compatibility" + subjectPath(subject) + "/versions/" + version + "?verbose=true",
+                schemaBody(schemaType, schema, references),
+                "check a schema against " + versionName + " of subject " + subject);
+        return new CompatibilityResult(body.path("is_compatible").asBoolean(), strings(body.path("messages")));
+    }
+
+    @Override
+    public CompatibilityLevel globalCompatibility() {
+        String action = "get the global compatibility level";
+        return compatibilityLevel(transport.send("GET", "/config", null, action), action);
+    }
+
+    @Override
+    public CompatibilityLevel setGlobalCompatibility(CompatibilityLevel level) {
+        String action = "set the global compatibility level to " + level;
+        return compatibilityLevel(transport.send("PUT", "/config", compatibilityBody(level), action), action);
+    }
+
+    @Override
+    public Optional<CompatibilityLevel> subjectCompatibility(String subject) {
+        String action = "get the compatibility level of subject " + subject;
+        return transport
+                .find("GET", "/config/" + encode(subject), action)
+                .map(body -> compatibilityLevel(body, action));
+    }
+
+    @Override
+    public CompatibilityLevel setSubjectCompatibility(String subject, CompatibilityLevel level) {
+        String action = "set the compatibility level of subject " + subject + " to " + level;
+        return compatibilityLevel(
+                transport.send("PUT", "/config/" + encode(subject), compatibilityBody(level), action), action);
+    }
+
+    @Override
+    public void deleteSubjectCompatibility(String subject) {
+        transport.send(
+                "DELETE", "/config/" + encode(subject), null, "delete the compatibility level of subject " + subject);
+    }
+
+    @Override
+    public RegistryMode globalMode() {
+        String action = "get the global mode";
+        return mode(transport.send("GET", "/mode", null, action), action);
+    }
+
+    @Override
+    public RegistryMode setGlobalMode(RegistryMode mode) {
+        String action = "set the global mode to " + mode;
+        return mode(transport.send("PUT", "/mode", modeBody(mode), action), action);
+    }
+
+    @Override
+    public Optional<RegistryMode> subjectMode(String subject) {
+        String action = "get the mode of subject " + subject;
+        return transport.find("GET", "/mode/" + encode(subject), action).map(body -> mode(body, action));
+    }
+
+    @Override
+    public RegistryMode setSubjectMode(String subject, RegistryMode mode) {
+        String action = "set the mode of subject " + subject + " to " + mode;
+        return mode(transport.send("PUT", "/mode/" + encode(subject), modeBody(mode), action), action);
+    }
+
+    @Override
+    public List<Integer> deleteSubject(String subject, Deletion deletion) {
+        return integers(transport.send(
+                "DELETE",
+                subjectPath(subject) + permanence(deletion),
+                null,
+                "delete subject " + subject + " (" + deletion + ")"));
+    }
+
+    @Override
+    public int deleteVersion(String subject, int version, Deletion deletion) {
+        return transport
+                .send(
+                        "DELETE",
+                        subjectPath(subject) + "/versions/" + version + permanence(deletion),
+                        null,
+                        "delete version " + version + " of subject " + subject + " (" + deletion + ")")
+                .asInt();
+    }
+
+    @Override
+    public void close() {
+        transport.close();
+    }
+
+    private ObjectNode schemaBody(String schemaType, String schema, List<SchemaReference> references) {
         ObjectNode request = json.createObjectNode();
         request.put("schema", schema);
         if (!RegisteredSchema.AVRO.equals(schemaType)) {
@@ -92,38 +215,42 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
                         .put("version", reference.version());
             }
         }
-        JsonNode body = send(
-                "POST", "/subjects/" + encode(subject) + "/versions", request, "register a schema under " + subject);
-        return body.path("id").asInt();
+        return request;
     }
 
-    @Override
-    public SubjectVersion latestVersion(String subject) {
-        return subjectVersion(
-                get("/subjects/" + encode(subject) + "/versions/latest", "get the latest version of " + subject));
+    private ObjectNode compatibilityBody(CompatibilityLevel level) {
+        return json.createObjectNode().put("compatibility", level.name());
     }
 
-    @Override
-    public SubjectVersion version(String subject, int version) {
-        return subjectVersion(get(
-                "/subjects/" + encode(subject) + "/versions/" + version, "get version " + version + " of " + subject));
+    private ObjectNode modeBody(RegistryMode mode) {
+        return json.createObjectNode().put("mode", mode.name());
     }
 
-    @Override
-    public List<String> subjects() {
-        JsonNode body = get("/subjects", "list subjects");
-        List<String> subjects = new ArrayList<>();
-        body.forEach(node -> subjects.add(node.asText()));
-        return subjects;
+    /** GET answers {@code compatibilityLevel}, PUT answers {@code compatibility}. */
+    private static CompatibilityLevel compatibilityLevel(JsonNode body, String action) {
+        JsonNode level =
+                body.hasNonNull("compatibilityLevel") ? body.get("compatibilityLevel") : body.get("compatibility");
+        return named(CompatibilityLevel.class, level, action);
     }
 
-    @Override
-    public void close() {
-        // the HttpClient of Java 17 cannot be closed; its threads are ours to stop
-        executor.shutdownNow();
+    private static RegistryMode mode(JsonNode body, String action) {
+        return named(RegistryMode.class, body.get("mode"), action);
     }
 
-    private SubjectVersion subjectVersion(JsonNode body) {
+    private static <E extends Enum<E>> E named(Class<E> type, JsonNode value, String action) {
+        String name = value == null ? "nothing" : value.asText();
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equals(name)) {
+                return constant;
+            }
+        }
+        throw new RegistryRequestException(
+                "Cannot " + action + ": the registry answered " + name + ", not one of "
+                        + Arrays.toString(type.getEnumConstants()),
+                0);
+    }
+
+    private static SubjectVersion subjectVersion(JsonNode body) {
         return new SubjectVersion(
                 body.path("subject").asText(),
                 body.path("version").asInt(),
@@ -141,128 +268,28 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
         return new RegisteredSchema(id, type, body.path("schema").asText(), references);
     }
 
+    private static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(node -> values.add(node.asText()));
+        return List.copyOf(values);
+    }
+
+    private static List<Integer> integers(JsonNode array) {
+        List<Integer> values = new ArrayList<>();
+        array.forEach(node -> values.add(node.asInt()));
+        return List.copyOf(values);
+    }
+
+    private static String permanence(Deletion deletion) {
+        return deletion == Deletion.PERMANENT ? "?permanent=true" : "";
+    }
+
+    private static String subjectPath(String subject) {
+        return "/subjects/" + encode(subject);
+    }
+
+    /** One path segment: every reserved character escaped, spaces as %20. */
     private static String encode(String subject) {
         return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private JsonNode get(String path, String action) {
-        return send("GET", path, null, action);
-    }
-
-    private JsonNode send(String method, String path, JsonNode body, String action) {
-        HttpResponse<String> response;
-        try {
-            response = Failsafe.with(retryPolicy).get(() -> attemptEveryUrl(method, path, body));
-        } catch (FailsafeException e) {
-            throw unexpected(action, e.getCause() == null ? e : e.getCause());
-        } catch (RetriableFailure e) {
-            throw new RegistryUnavailableException(
-                    "Cannot " + action + ": no schema registry answered after " + (config.maxRetries() + 1)
-                            + " attempts (" + e.getMessage() + ")",
-                    e.status,
-                    e.getCause());
-        }
-        return parse(response, action);
-    }
-
-    private RuntimeException unexpected(String action, Throwable cause) {
-        if (cause instanceof RuntimeException) {
-            return (RuntimeException) cause;
-        }
-        return new RegistryUnavailableException("Cannot " + action + ": " + cause, 0, cause);
-    }
-
-    /** One attempt: each URL in turn from the preferred one, until one answers with a final status. */
-    private HttpResponse<String> attemptEveryUrl(String method, String path, JsonNode body) {
-        List<URI> urls = config.urls();
-        RetriableFailure last = null;
-        int start = preferredUrl;
-        for (int i = 0; i < urls.size(); i++) {
-            int index = (start + i) % urls.size();
-            URI url = urls.get(index);
-            try {
-                HttpResponse<String> response =
-                        http.send(request(url, method, path, body), HttpResponse.BodyHandlers.ofString());
-                int status = response.statusCode();
-                if (status == 429 || status >= 500) {
-                    last = new RetriableFailure(url + " answered HTTP " + status, status, null);
-                    continue;
-                }
-                preferredUrl = index;
-                return response;
-            } catch (IOException e) {
-                last = new RetriableFailure(url + ": " + e, 0, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RegistryUnavailableException("Interrupted while calling the schema registry at " + url, 0, e);
-            }
-        }
-        throw last;
-    }
-
-    private HttpRequest request(URI base, String method, String path, JsonNode body) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(resolve(base, path))
-                .timeout(config.requestTimeout())
-                .header("Accept", CONTENT_TYPE + ", application/json");
-        String authorization = config.credentials().authorizationHeader();
-        if (authorization != null) {
-            builder.header("Authorization", authorization);
-        }
-        for (Map.Entry<String, String> header : config.headers().entrySet()) {
-            builder.header(header.getKey(), header.getValue());
-        }
-        if (body == null) {
-            builder.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            builder.header("Content-Type", CONTENT_TYPE);
-            builder.method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
-        }
-        return builder.build();
-    }
-
-    private static URI resolve(URI base, String path) {
-        String text = base.toString();
-        return URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) + path : text + path);
-    }
-
-    private JsonNode parse(HttpResponse<String> response, String action) {
-        int status = response.statusCode();
-        JsonNode body;
-        try {
-            body = response.body().isEmpty() ? json.createObjectNode() : json.readTree(response.body());
-        } catch (IOException e) {
-            if (status >= 200 && status < 300) {
-                throw new RegistryRequestException(
-                        "Cannot " + action + ": the registry answered with invalid JSON", status);
-            }
-            body = json.createObjectNode();
-        }
-        if (status >= 200 && status < 300) {
-            return body;
-        }
-        int errorCode = body.path("error_code").asInt(status);
-        String message = "Cannot " + action + ": " + body.path("message").asText("HTTP " + status) + " (error code "
-                + errorCode + ")";
-        if (status == 404) {
-            throw new SchemaNotFoundException(message, errorCode);
-        }
-        if (status == 401 || status == 403) {
-            throw new RegistryAuthenticationException(
-                    "Cannot " + action + ": the schema registry refused the configured credentials (HTTP " + status
-                            + ")",
-                    errorCode);
-        }
-        throw new RegistryRequestException(message, errorCode);
-    }
-
-    /** A failure worth another attempt, handled by the retry policy only. */
-    private static final class RetriableFailure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final int status;
-
-        RetriableFailure(String message, int status, Throwable cause) {
-            super(message, cause);
-            this.status = status;
-        }
     }
 }

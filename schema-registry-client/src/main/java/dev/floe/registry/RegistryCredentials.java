@@ -9,6 +9,9 @@ public sealed interface RegistryCredentials {
     /** The value of the {@code Authorization} header, or null for none. */
     String authorizationHeader();
 
+    /** What these credentials are, for error messages: never the secret itself. */
+    String description();
+
     RegistryCredentials NONE = new None();
 
     /** No authentication. */
@@ -16,6 +19,11 @@ public sealed interface RegistryCredentials {
         @Override
         public String authorizationHeader() {
             return null;
+        }
+
+        @Override
+        public String description() {
+            return "no credentials";
         }
     }
 
@@ -33,6 +41,11 @@ public sealed interface RegistryCredentials {
         }
 
         @Override
+        public String description() {
+            return "basic authentication as user '" + user + "'";
+        }
+
+        @Override
         public String toString() {
             return "Basic[user=" + user + ", password=***]";
         }
@@ -47,6 +60,11 @@ public sealed interface RegistryCredentials {
         @Override
         public String authorizationHeader() {
             return "Bearer " + token;
+        }
+
+        @Override
+        public String description() {
+            return "a bearer token";
         }
 
         @Override

@@ -1,0 +1,7 @@
+package dev.floe.registry;
+
+/** The part of a Kafka record a schema describes: its key and its value are framed separately. */
+public enum RecordPart {
+    KEY,
+    VALUE
+}
