@@ -118,25 +118,25 @@ public final class ConfigLoader {
                 section.get(EngineOptions.PRODUCER_PROPERTIES));
     }
 
+    /** The registry client's config, or null when the section has problems (reported on it). */
     private static RegistryClientConfig registry(ConfigSection section) {
         List<String> urls = section.get(EngineOptions.REGISTRY_URL);
         List<URI> uris = new ArrayList<>();
-        if (urls != null) {
-            for (String url : urls) {
-                try {
-                    URI uri = URI.create(url);
-                    if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
-                        section.problem(
-                                EngineOptions.REGISTRY_URL, "expected an http:// or https:// URL, got '" + url + "'");
-                    }
+        boolean valid = urls != null;
+        for (String url : urls == null ? List.<String>of() : urls) {
+            try {
+                URI uri = URI.create(url);
+                if (uri.getScheme() == null || !uri.getScheme().startsWith("http")) {
+                    section.problem(
+                            EngineOptions.REGISTRY_URL, "expected an http:// or https:// URL, got '" + url + "'");
+                    valid = false;
+                } else {
                     uris.add(uri);
-                } catch (IllegalArgumentException e) {
-                    section.problem(EngineOptions.REGISTRY_URL, "invalid URL '" + url + "': " + e.getMessage());
                 }
+            } catch (IllegalArgumentException e) {
+                section.problem(EngineOptions.REGISTRY_URL, "invalid URL '" + url + "': " + e.getMessage());
+                valid = false;
             }
-        }
-        if (uris.isEmpty()) {
-            uris.add(URI.create("http://invalid"));
         }
         String user = section.get(EngineOptions.REGISTRY_USER);
         String password = section.get(EngineOptions.REGISTRY_PASSWORD);
@@ -145,6 +145,7 @@ public final class ConfigLoader {
         if (token != null) {
             if (user != null) {
                 section.problem(EngineOptions.REGISTRY_BEARER_TOKEN, "set either user and password, or bearerToken");
+                valid = false;
             }
             credentials = new RegistryCredentials.Bearer(token);
         } else if (user != null || password != null) {
@@ -152,19 +153,26 @@ public final class ConfigLoader {
                 section.problem(
                         user == null ? EngineOptions.REGISTRY_USER : EngineOptions.REGISTRY_PASSWORD,
                         "basic authentication needs both user and password");
+                valid = false;
             } else {
                 credentials = new RegistryCredentials.Basic(user, password);
             }
         }
-        Duration timeout = section.get(EngineOptions.REGISTRY_TIMEOUT);
-        return new RegistryClientConfig(
-                uris,
-                credentials,
-                section.get(EngineOptions.REGISTRY_HEADERS),
-                timeout,
-                section.get(EngineOptions.REGISTRY_RETRIES),
-                Duration.ofMillis(100),
-                Duration.ofSeconds(5));
+        if (!valid) {
+            return null;
+        }
+        try {
+            return RegistryClientConfig.of(uris)
+                    .withCredentials(credentials)
+                    .withHeaders(section.get(EngineOptions.REGISTRY_HEADERS))
+                    .withRetries(
+                            section.get(EngineOptions.REGISTRY_RETRIES), Duration.ofMillis(100), Duration.ofSeconds(5))
+                    .withTimeouts(
+                            section.get(EngineOptions.REGISTRY_TIMEOUT), section.get(EngineOptions.REGISTRY_TIMEOUT));
+        } catch (IllegalArgumentException e) {
+            section.problem(EngineOptions.REGISTRY_HEADERS, e.getMessage());
+            return null;
+        }
     }
 
     private static CheckpointConfig checkpoints(ConfigSection section) {

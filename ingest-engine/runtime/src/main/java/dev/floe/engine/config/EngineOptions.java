@@ -61,6 +61,7 @@ public final class EngineOptions {
 
     public static final ConfigOption<Duration> REGISTRY_TIMEOUT = ConfigOption.of("requestTimeout", ValueType.DURATION)
             .defaultValue(Duration.ofSeconds(10))
+            .constraint(d -> !d.isZero() && !d.isNegative(), "more than 0s")
             .description("Timeout of one registry request");
 
     public static final ConfigOption<Integer> REGISTRY_RETRIES = ConfigOption.of("maxRetries", ValueType.INTEGER)
