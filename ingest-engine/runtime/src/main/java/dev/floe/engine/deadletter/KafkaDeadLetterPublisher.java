@@ -216,7 +216,9 @@ public final class KafkaDeadLetterPublisher implements DeadLetterDelivery, AutoC
             config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteBufferSerializer.class.getName());
             config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteBufferSerializer.class.getName());
             config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(timeout.toMillis()));
-            config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(timeout.toMillis(), 30_000)));
+            // Kafka requires delivery.timeout.ms >= linger.ms + request.timeout.ms
+            config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
+            config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis() * 2));
             config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "floe-" + pipelineId + "-dead-letters");
             KafkaProducer<ByteBuffer, ByteBuffer> created = new KafkaProducer<>(config);
             try {

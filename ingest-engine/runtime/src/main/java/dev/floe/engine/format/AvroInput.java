@@ -12,13 +12,20 @@ import java.nio.charset.StandardCharsets;
  */
 final class AvroInput {
     private byte[] bytes;
+    private int start;
     private int position;
     private int limit;
 
     void reset(byte[] array, int offset, int length) {
         this.bytes = array;
+        this.start = offset;
         this.position = offset;
         this.limit = offset + length;
+    }
+
+    /** Where the reader is, counted from the record's first byte, for messages. */
+    private int at() {
+        return position - start;
     }
 
     byte[] array() {
@@ -47,10 +54,10 @@ final class AvroInput {
         byte b;
         do {
             if (position >= limit) {
-                throw new AvroDecodeException("truncated varint at byte " + position);
+                throw new AvroDecodeException("truncated varint at byte " + at());
             }
             if (shift > 63) {
-                throw new AvroDecodeException("varint longer than 10 bytes at byte " + position);
+                throw new AvroDecodeException("varint longer than 10 bytes at byte " + at());
             }
             b = bytes[position++];
             raw |= (long) (b & 0x7f) << shift;
@@ -63,7 +70,7 @@ final class AvroInput {
         require(1);
         byte b = bytes[position++];
         if (b != 0 && b != 1) {
-            throw new AvroDecodeException("invalid boolean byte " + b + " at byte " + (position - 1));
+            throw new AvroDecodeException("invalid boolean byte " + b + " at byte " + (at() - 1));
         }
         return b == 1;
     }
@@ -135,7 +142,7 @@ final class AvroInput {
     private void require(int count) {
         if (limit - position < count) {
             throw new AvroDecodeException(
-                    "truncated value at byte " + position + ": needs " + count + " bytes, " + remaining() + " left");
+                    "truncated value at byte " + at() + ": needs " + count + " bytes, " + remaining() + " left");
         }
     }
 }

@@ -201,7 +201,7 @@ final class SourceSubtask implements Runnable {
                     location,
                     e.code().name(),
                     e.getMessage(),
-                    count == LOGGED_REJECTIONS ? " (further rejections are counted, not logged)" : "");
+                    count == LOGGED_REJECTIONS ? " (subtask " + index + " logs no more; all are counted)" : "");
         }
         deadLetters.add(record.toDeadLetter("decode", e.code().name(), e.getMessage(), clock.instant()));
     }
