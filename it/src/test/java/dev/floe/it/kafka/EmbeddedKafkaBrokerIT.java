@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.floe.deploy.kafka.EmbeddedKafkaBroker;
 import dev.floe.it.servers.EmbeddedServers;
 import dev.floe.it.servers.EmbeddedServersExtension;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +42,7 @@ class EmbeddedKafkaBrokerIT {
     }
 
     private static KafkaProducer<String, String> producer(String bootstrapServers, Map<String, Object> extra) {
-        Map<String, Object> config = new java.util.HashMap<>(extra);
+        Map<String, Object> config = new HashMap<>(extra);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
     }
@@ -120,15 +122,18 @@ class EmbeddedKafkaBrokerIT {
 
     @Test
     void restartsOnItsLogDirectoryWithItsTopicsAndRecords(EmbeddedServers servers) throws Exception {
-        java.nio.file.Path directory = servers.newDirectory("restarted-broker");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(directory)) {
-            createTopic(broker.bootstrapServers(), "kept", 1);
-            try (KafkaProducer<String, String> producer = producer(broker.bootstrapServers(), Map.of())) {
+        Path directory = servers.newDirectory("restarted-broker");
+        EmbeddedKafkaBroker first = EmbeddedKafkaBroker.start(directory);
+        try {
+            createTopic(first.bootstrapServers(), "kept", 1);
+            try (KafkaProducer<String, String> producer = producer(first.bootstrapServers(), Map.of())) {
                 producer.send(new ProducerRecord<>("kept", "k", "before the restart"))
                         .get();
             }
-            broker.close();
-            broker.close();
+        } finally {
+            first.close();
+            // closing twice is harmless
+            first.close();
         }
 
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(directory)) {
