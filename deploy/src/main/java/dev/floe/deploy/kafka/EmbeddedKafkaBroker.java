@@ -114,7 +114,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("num.partitions", "1");
         settings.put("auto.create.topics.enable", "true");
-        settings.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         // one node: every internal topic must live with a single replica
         settings.put("offsets.topic.replication.factor", "1");
         settings.put("offsets.topic.num.partitions", "10");

@@ -15,7 +15,6 @@ final class LoopbackPorts {
     /** A port that was free a moment ago; the caller retries if it is taken before it binds. */
     static int free() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot find a free loopback port", e);

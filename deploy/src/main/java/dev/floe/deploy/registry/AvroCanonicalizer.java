@@ -42,8 +42,17 @@ final class AvroCanonicalizer {
         } catch (RuntimeException e) {
             throw new RegistryException(RegistryError.INVALID_SCHEMA, "invalid Avro schema: " + e.getMessage(), e);
         }
-        String canonical = referenced.isEmpty() ? parsed.toString() : parsed.toString(referenced, false);
+        String canonical = referenced.isEmpty() ? parsed.toString() : withoutInlining(parsed, referenced);
         return new SchemaContent(SchemaContent.AVRO, canonical, references);
+    }
+
+    /**
+     * The schema's JSON naming, not repeating, the types its references define. Avro 1.12 has no
+     * other way to print that (AVRO-2832); Confluent's serializers rely on the same method.
+     */
+    @SuppressWarnings("deprecation")
+    private static String withoutInlining(Schema schema, List<Schema> referenced) {
+        return schema.toString(referenced, false);
     }
 
     /** Parses a referenced schema into {@code parser}, its own references first. */

@@ -1,5 +1,7 @@
 package dev.floe.deploy.registry;
 
+import dev.failsafe.Failsafe;
+import dev.failsafe.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -51,14 +54,23 @@ import org.slf4j.LoggerFactory;
  * transaction. A write therefore (1) holds the writer role, (2) reads the topic up to its end, (3)
  * decides ids and versions from that state, (4) commits. If another registry took the role in
  * between, the commit fails as fenced, nothing was written, and the write starts over by taking
- * the role back, up to {@value #WRITE_ATTEMPTS} times; then the request fails with a store error
- * that says so. Ids can thus never be handed out twice, without electing a leader or forwarding
+ * the role back after a short random pause, up to {@value #WRITE_ATTEMPTS} times; then the
+ * request fails with a store error that says so. Ids can thus never be handed out twice, without electing a leader or forwarding
  * requests. Registrations of known schemas are answered without taking the role.
  */
 final class KafkaSchemaStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSchemaStore.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
-    private static final int WRITE_ATTEMPTS = 5;
+    private static final int WRITE_ATTEMPTS = 10;
+
+    /** This registry lost the writer role during a write; nothing of the write was committed. */
+    private static final class WriterFenced extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        WriterFenced(KafkaException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
 
     /**
      * What a write decided from the current state: the records to append (none when the state
@@ -90,6 +102,12 @@ final class KafkaSchemaStore implements AutoCloseable {
     private final Thread reader;
     private final AtomicBoolean closed = new AtomicBoolean();
 
+    /**
+     * Taking the role back at once could abort the other registry's transaction just as it took
+     * the role from us, and so on: a random, growing pause lets one of them finish.
+     */
+    private final RetryPolicy<Object> fencingRetry;
+
     /** Guards {@link #position} and {@link #failure}; notified whenever the reader advances. */
     private final Object progress = new Object();
 
@@ -106,6 +124,17 @@ final class KafkaSchemaStore implements AutoCloseable {
         this.partition = new TopicPartition(topic, 0);
         this.timeout = timeout;
         this.state = new RegistryState(defaultCompatibility);
+        this.fencingRetry = RetryPolicy.builder()
+                .handle(WriterFenced.class)
+                .withMaxAttempts(WRITE_ATTEMPTS)
+                .withBackoff(Duration.ofMillis(20), Duration.ofMillis(1_000))
+                .withJitter(0.5)
+                .onRetry(event -> LOG.info(
+                        "Another registry took the writer role on {} (attempt {} of {}): taking it back",
+                        topic,
+                        event.getAttemptCount(),
+                        WRITE_ATTEMPTS))
+                .build();
         this.admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers,
@@ -198,38 +227,37 @@ final class KafkaSchemaStore implements AutoCloseable {
     <T> T write(Function<RegistryState, Write<T>> decision) {
         writeLock.lock();
         try {
-            for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
-                KafkaProducer<byte[], byte[]> writer = writer();
-                catchUp();
-                Write<T> write = read(decision);
-                if (write.records().isEmpty()) {
-                    return read(write.answer());
-                }
-                long lastOffset;
-                try {
-                    lastOffset = append(writer, write.records());
-                } catch (KafkaException e) {
-                    discardWriter();
-                    if (fenced(e)) {
-                        LOG.info(
-                                "Another registry took the writer role on {} (attempt {} of {}): taking it back",
-                                topic,
-                                attempt,
-                                WRITE_ATTEMPTS);
-                        continue;
-                    }
-                    throw storeError("write to", e);
-                }
-                awaitPosition(lastOffset + 1);
-                return read(write.answer());
-            }
+            return Failsafe.with(fencingRetry).get(() -> attemptWrite(decision));
+        } catch (WriterFenced e) {
             throw new RegistryException(
                     RegistryError.STORE_ERROR,
                     "Cannot write to the schema store topic " + topic + ": other registries took the writer role "
-                            + WRITE_ATTEMPTS + " times in a row");
+                            + WRITE_ATTEMPTS + " times in a row",
+                    e);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    private <T> T attemptWrite(Function<RegistryState, Write<T>> decision) {
+        KafkaProducer<byte[], byte[]> writer = writer();
+        catchUp();
+        Write<T> write = read(decision);
+        if (write.records().isEmpty()) {
+            return read(write.answer());
+        }
+        long lastOffset;
+        try {
+            lastOffset = append(writer, write.records());
+        } catch (KafkaException e) {
+            discardWriter();
+            if (fenced(e)) {
+                throw new WriterFenced(e);
+            }
+            throw storeError("write to", e);
+        }
+        awaitPosition(lastOffset + 1);
+        return read(write.answer());
     }
 
     private long append(KafkaProducer<byte[], byte[]> writer, Map<StoreKey, StoreValue> records) {
@@ -384,7 +412,7 @@ final class KafkaSchemaStore implements AutoCloseable {
         } catch (RuntimeException e) {
             fail(e);
         } finally {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
         }
     }
 
@@ -434,7 +462,7 @@ final class KafkaSchemaStore implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         } else if (reader.getState() == Thread.State.NEW) {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
         }
         discardWriter();
         admin.close(Duration.ofSeconds(5));
