@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -46,14 +47,22 @@ public final class RunCommand implements Callable<Integer> {
             return FloeCli.EXIT_USAGE;
         }
         FloeRuntime runtime = FloeRuntime.start(loaded, Clock.systemUTC());
+        AtomicBoolean exiting = new AtomicBoolean();
         Thread hook = new Thread(
                 () -> {
-                    runtime.stop(stopTimeout);
+                    boolean committed = runtime.stop(stopTimeout);
                     runtime.close();
+                    if (!exiting.get()) {
+                        // stopped by a signal: the JVM would report the signal (143); report the stop
+                        System.out.flush();
+                        System.err.flush();
+                        Runtime.getRuntime().halt(committed ? 0 : FloeCli.EXIT_FAILURE);
+                    }
                 },
                 "floe-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         runtime.terminated().join();
+        exiting.set(true);
         boolean failed = runtime.pipelines().stream().anyMatch(p -> p.state() == Pipeline.State.FAILED);
         return failed ? FloeCli.EXIT_FAILURE : 0;
     }

@@ -104,7 +104,7 @@ final class AvroInput {
         long length = readLong();
         if (length < 0 || length > remaining()) {
             throw new AvroDecodeException(
-                    "length " + length + " at byte " + position + " exceeds the " + remaining() + " bytes left");
+                    "length " + length + " at byte " + at() + " exceeds the " + remaining() + " bytes left");
         }
         int start = position;
         position += (int) length;

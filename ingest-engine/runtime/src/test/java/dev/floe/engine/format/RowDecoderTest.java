@@ -197,6 +197,18 @@ class RowDecoderTest {
     }
 
     @Test
+    void reportsPositionsFromTheRecordsStartNotTheBuffers() {
+        byte[] record = AvroRecords.encode(ORDER, order(1, "X"));
+        byte[] buffer = new byte[1000 + record.length];
+        System.arraycopy(record, 0, buffer, 1000, record.length - 4);
+
+        assertThatThrownBy(() -> AvroRecords.decoderFor(ORDER).decode(buffer, 1000, record.length - 4))
+                .isInstanceOf(DecodeFailure.class)
+                .message()
+                .doesNotContainPattern("byte \\d{3,}");
+    }
+
+    @Test
     void rejectsBytesLeftAfterTheRecord() {
         byte[] bytes = AvroRecords.encode(ORDER, order(1, null));
         byte[] longer = Arrays.copyOf(bytes, bytes.length + 3);
