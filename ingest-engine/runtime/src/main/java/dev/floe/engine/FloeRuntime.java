@@ -1,9 +1,11 @@
 package dev.floe.engine;
 
+import dev.floe.engine.api.PipelineDefinition;
 import dev.floe.engine.checkpoint.Listeners;
 import dev.floe.engine.config.FloeConfig;
 import dev.floe.engine.config.PipelineConfig;
 import dev.floe.engine.pipeline.Pipeline;
+import dev.floe.engine.pipeline.RunMode;
 import dev.floe.registry.CachingSchemaRegistry;
 import dev.floe.registry.HttpSchemaRegistryClient;
 import java.time.Clock;
@@ -24,16 +26,35 @@ public final class FloeRuntime implements AutoCloseable {
     private final CachingSchemaRegistry registry;
     private final List<Pipeline> pipelines = new ArrayList<>();
 
-    private FloeRuntime(FloeConfig config, Clock clock, Listeners listeners) {
+    private FloeRuntime(
+            FloeConfig config, List<PipelineDefinition> definitions, Clock clock, Listeners listeners, RunMode mode) {
         this.registry = new CachingSchemaRegistry(new HttpSchemaRegistryClient(config.registry()));
-        for (PipelineConfig pipeline : config.pipelines()) {
-            pipelines.add(new Pipeline(pipeline, config, registry, clock, listeners));
+        for (PipelineDefinition definition : definitions) {
+            pipelines.add(new Pipeline(definition, config, registry, clock, listeners, mode));
         }
     }
 
     /** Starts every pipeline of {@code config}; a pipeline that cannot start fails alone. */
     public static FloeRuntime start(FloeConfig config, Clock clock) {
-        FloeRuntime runtime = new FloeRuntime(config, clock, Listeners.installed());
+        return start(config, clock, RunMode.CONTINUOUS);
+    }
+
+    /** Starts every pipeline of {@code config} in {@code mode}. */
+    public static FloeRuntime start(FloeConfig config, Clock clock, RunMode mode) {
+        List<PipelineDefinition> definitions = new ArrayList<>();
+        for (PipelineConfig pipeline : config.pipelines()) {
+            definitions.add(PipelineDefinition.of(pipeline));
+        }
+        return start(config, definitions, clock, mode);
+    }
+
+    /**
+     * Starts pipelines defined in code (with their own operators), using {@code config} for the
+     * connections (Kafka, registry, checkpoints); its own pipelines are not started.
+     */
+    public static FloeRuntime start(
+            FloeConfig config, List<PipelineDefinition> definitions, Clock clock, RunMode mode) {
+        FloeRuntime runtime = new FloeRuntime(config, definitions, clock, Listeners.installed(), mode);
         for (Pipeline pipeline : runtime.pipelines) {
             try {
                 pipeline.start();

@@ -3,6 +3,7 @@ package dev.floe.engine.checkpoint;
 import dev.floe.engine.deadletter.DeadLetter;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.WriteResult;
+import dev.floe.engine.state.KeyedStateHandle;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,14 +14,19 @@ import java.util.Objects;
  * @param checkpointId the barrier's checkpoint
  * @param subtask the subtask
  * @param offsets the next offset of each of its partitions
- * @param writeResult what its sink writer finished
+ * @param writeResult what its sink writer finished, or null for a subtask without one
  * @param deadLetters the records it could not ingest since the previous barrier
+ * @param keyedState where its keyed state is stored, or null for a subtask without one
  */
 public record Acknowledgement(
-        long checkpointId, int subtask, SourceOffsets offsets, WriteResult writeResult, List<DeadLetter> deadLetters) {
+        long checkpointId,
+        int subtask,
+        SourceOffsets offsets,
+        WriteResult writeResult,
+        List<DeadLetter> deadLetters,
+        KeyedStateHandle keyedState) {
     public Acknowledgement {
         Objects.requireNonNull(offsets, "offsets");
-        Objects.requireNonNull(writeResult, "writeResult");
         deadLetters = List.copyOf(deadLetters);
     }
 }

@@ -9,6 +9,7 @@ import dev.floe.engine.spi.sink.CheckpointInfo;
 import dev.floe.engine.spi.sink.SinkCommitter;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.WriteResult;
+import dev.floe.engine.state.KeyedStateHandle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,6 +66,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     private final Clock clock;
     private final Pipeline pipeline;
     private final int subtasks;
+    private final int maxParallelism;
     private final ScheduledExecutorService executor;
 
     private long nextId;
@@ -80,6 +82,8 @@ public final class CheckpointCoordinator implements AutoCloseable {
     private boolean closed;
 
     /**
+     * @param subtasks every subtask that answers barriers: the sources, and the keyed ones if any
+     * @param maxParallelism the key groups of the keyed state, stored with each checkpoint
      * @param start where the sources start, and where the first checkpoint's ranges begin
      * @param nextId the first checkpoint id to use
      * @param recovered the newest stored checkpoint to finish committing, or null
@@ -94,6 +98,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
             Clock clock,
             Pipeline pipeline,
             int subtasks,
+            int maxParallelism,
             SourceOffsets start,
             long nextId,
             StoredCheckpoint recovered) {
@@ -106,6 +111,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
         this.clock = clock;
         this.pipeline = pipeline;
         this.subtasks = subtasks;
+        this.maxParallelism = maxParallelism;
         this.lastOffsets = start;
         this.nextId = nextId;
         if (recovered != null) {
@@ -185,7 +191,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
     private void onAcknowledgement(Acknowledgement ack) {
         if (pending == null || ack.checkpointId() != pending.id) {
             // the answer to an aborted checkpoint: its work belongs to the next one
-            carriedResults.add(ack.writeResult());
+            if (ack.writeResult() != null) {
+                carriedResults.add(ack.writeResult());
+            }
             carriedLetters.addAll(ack.deadLetters());
             return;
         }
@@ -199,8 +207,14 @@ public final class CheckpointCoordinator implements AutoCloseable {
         List<WriteResult> results = new ArrayList<>(carriedResults);
         List<DeadLetter> letters = new ArrayList<>(carriedLetters);
         Map<dev.floe.engine.spi.sink.SourcePartition, Long> offsets = new HashMap<>(lastOffsets.asMap());
+        List<KeyedStateHandle> states = new ArrayList<>();
         for (Acknowledgement ack : checkpoint.acks.values()) {
-            results.add(ack.writeResult());
+            if (ack.writeResult() != null) {
+                results.add(ack.writeResult());
+            }
+            if (ack.keyedState() != null) {
+                states.add(ack.keyedState());
+            }
             letters.addAll(ack.deadLetters());
             offsets.putAll(ack.offsets().asMap());
         }
@@ -235,7 +249,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
                 newOffsets,
                 lastOffsets,
                 new StoredCheckpoint.SinkState(sinkState),
-                batches);
+                batches,
+                maxParallelism,
+                states);
         try {
             storage.store(stored, attachments);
         } catch (RetriableException e) {
@@ -333,7 +349,9 @@ public final class CheckpointCoordinator implements AutoCloseable {
                 aborted.acks.size(),
                 subtasks);
         for (Acknowledgement ack : aborted.acks.values()) {
-            carriedResults.add(ack.writeResult());
+            if (ack.writeResult() != null) {
+                carriedResults.add(ack.writeResult());
+            }
             carriedLetters.addAll(ack.deadLetters());
         }
         afterAttempt(aborted, false);

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.floe.engine.dataflow.KeyGroupRange;
+import dev.floe.engine.dataflow.KeyGroups;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.SourcePartition;
+import dev.floe.engine.state.KeyedStateHandle;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,10 +26,13 @@ import java.util.Map;
  *  "offsets":[{"topic":"orders","partition":0,"offset":1234}],
  *  "startOffsets":[...],
  *  "sink":"&lt;base64&gt;",
- *  "deadLetters":[{"checkpointId":7,"path":"chk-7/dead-letters","count":3}]}
+ *  "deadLetters":[{"checkpointId":7,"path":"chk-7/dead-letters","count":3}],
+ *  "maxParallelism":128,
+ *  "keyedState":[{"backend":"heap","path":"chk-7/state/...","firstKeyGroup":0,"endKeyGroup":64,"bytes":1234}]}
  * </pre>
  *
- * A reader refuses versions newer than it knows, naming both.
+ * {@code maxParallelism} and {@code keyedState} were added within version 1 and may be absent
+ * (128 and none). A reader refuses versions newer than it knows, naming both.
  */
 public final class CheckpointMetadataCodec {
     public static final int VERSION = 1;
@@ -52,6 +58,16 @@ public final class CheckpointMetadataCodec {
                     .put("checkpointId", batch.checkpointId())
                     .put("path", batch.path())
                     .put("count", batch.count());
+        }
+        root.put("maxParallelism", checkpoint.maxParallelism());
+        ArrayNode states = root.putArray("keyedState");
+        for (KeyedStateHandle handle : checkpoint.keyedState()) {
+            states.addObject()
+                    .put("backend", handle.backend())
+                    .put("path", handle.path())
+                    .put("firstKeyGroup", handle.keyGroups().start())
+                    .put("endKeyGroup", handle.keyGroups().end())
+                    .put("bytes", handle.bytes());
         }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
@@ -88,6 +104,16 @@ public final class CheckpointMetadataCodec {
                     required(batch, "path").asText(),
                     batch.path("count").asInt()));
         }
+        List<KeyedStateHandle> states = new ArrayList<>();
+        for (JsonNode state : root.path("keyedState")) {
+            states.add(new KeyedStateHandle(
+                    required(state, "backend").asText(),
+                    required(state, "path").asText(),
+                    new KeyGroupRange(
+                            required(state, "firstKeyGroup").asInt(),
+                            required(state, "endKeyGroup").asInt()),
+                    state.path("bytes").asLong()));
+        }
         return new StoredCheckpoint(
                 required(root, "pipeline").asText(),
                 required(root, "checkpointId").asLong(),
@@ -96,7 +122,9 @@ public final class CheckpointMetadataCodec {
                 readOffsets(required(root, "startOffsets")),
                 new StoredCheckpoint.SinkState(
                         Base64.getDecoder().decode(required(root, "sink").asText())),
-                letters);
+                letters,
+                root.path("maxParallelism").asInt(KeyGroups.DEFAULT_MAX_PARALLELISM),
+                states);
     }
 
     private static JsonNode required(JsonNode node, String field) {

@@ -18,8 +18,14 @@ public interface CheckpointStorage {
      */
     void store(StoredCheckpoint checkpoint, Map<String, byte[]> attachments);
 
-    /** An attachment written by {@link #store}. */
+    /** A file written by {@link #store} or {@link #write}. */
     byte[] read(String path);
+
+    /**
+     * Writes a file (a subtask's state snapshot, say) durably and atomically, before the checkpoint
+     * that refers to it is stored. May run on any thread.
+     */
+    void write(String path, byte[] bytes);
 
     /**
      * The path of an attachment of checkpoint {@code checkpointId} named {@code name}, for

@@ -95,6 +95,17 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
     }
 
     @Override
+    public void write(String path, byte[] bytes) {
+        Path file = directory.resolve(path);
+        try {
+            writeAtomically(file, bytes);
+        } catch (IOException e) {
+            throw new RetriableException(
+                    EngineErrorCode.CHECKPOINT_STORAGE_FAILED, "Cannot write checkpoint file " + file + ": " + e, e);
+        }
+    }
+
+    @Override
     public String attachmentPath(long checkpointId, String name) {
         return "chk-" + checkpointId + "/" + name;
     }

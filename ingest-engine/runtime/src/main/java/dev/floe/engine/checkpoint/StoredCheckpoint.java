@@ -1,6 +1,7 @@
 package dev.floe.engine.checkpoint;
 
 import dev.floe.engine.spi.sink.SourceOffsets;
+import dev.floe.engine.state.KeyedStateHandle;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +18,8 @@ import java.util.Objects;
  * @param startOffsets where they stood at the previous checkpoint
  * @param sinkState the sink's description of its pending commits (opaque, versioned by the sink)
  * @param deadLetters the stored batches of dead letters not yet delivered, oldest first
+ * @param maxParallelism the number of key groups the keyed state is divided into
+ * @param keyedState where each keyed subtask's state is stored; empty without a keyed stage
  */
 public record StoredCheckpoint(
         String pipelineId,
@@ -25,7 +28,9 @@ public record StoredCheckpoint(
         SourceOffsets offsets,
         SourceOffsets startOffsets,
         SinkState sinkState,
-        List<DeadLetterBatch> deadLetters) {
+        List<DeadLetterBatch> deadLetters,
+        int maxParallelism,
+        List<KeyedStateHandle> keyedState) {
     public StoredCheckpoint {
         Objects.requireNonNull(pipelineId, "pipelineId");
         Objects.requireNonNull(timestamp, "timestamp");
@@ -33,6 +38,10 @@ public record StoredCheckpoint(
         Objects.requireNonNull(startOffsets, "startOffsets");
         Objects.requireNonNull(sinkState, "sinkState");
         deadLetters = List.copyOf(deadLetters);
+        keyedState = List.copyOf(keyedState);
+        if (maxParallelism < 1) {
+            throw new IllegalArgumentException("max parallelism must be positive: " + maxParallelism);
+        }
     }
 
     /**

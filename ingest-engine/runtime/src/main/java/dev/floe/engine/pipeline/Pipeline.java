@@ -2,6 +2,8 @@ package dev.floe.engine.pipeline;
 
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
+import dev.floe.engine.EngineErrorCode;
+import dev.floe.engine.api.PipelineDefinition;
 import dev.floe.engine.checkpoint.CheckpointCoordinator;
 import dev.floe.engine.checkpoint.CheckpointStorage;
 import dev.floe.engine.checkpoint.CommitSequence;
@@ -9,18 +11,24 @@ import dev.floe.engine.checkpoint.Listeners;
 import dev.floe.engine.checkpoint.LocalCheckpointStorage;
 import dev.floe.engine.checkpoint.StoredCheckpoint;
 import dev.floe.engine.config.FloeConfig;
-import dev.floe.engine.config.PipelineConfig;
+import dev.floe.engine.dataflow.Exchange;
+import dev.floe.engine.dataflow.KeyGroupRange;
+import dev.floe.engine.dataflow.KeyGroups;
+import dev.floe.engine.dataflow.KeyedSubtask;
+import dev.floe.engine.dataflow.OperatorChain;
 import dev.floe.engine.deadletter.KafkaDeadLetterPublisher;
 import dev.floe.engine.format.ConfluentAvroDecoder;
 import dev.floe.engine.source.GroupOffsets;
 import dev.floe.engine.source.KafkaSourceReader;
 import dev.floe.engine.source.PartitionDiscovery;
+import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.sink.CommittedPosition;
 import dev.floe.engine.spi.sink.Sink;
 import dev.floe.engine.spi.sink.SinkContext;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.SourcePartition;
+import dev.floe.engine.state.HeapKeyedStateBackend;
 import dev.floe.registry.CachingSchemaRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,8 +39,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +61,10 @@ import org.slf4j.LoggerFactory;
 public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+    /** Rows per batch across the keyBy exchange, and batches a channel holds before its producer waits. */
+    private static final int EXCHANGE_BATCH = 1024;
+
+    private static final int EXCHANGE_CAPACITY = 4;
 
     /** A pipeline's lifecycle. */
     public enum State {
@@ -76,8 +91,9 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         }
     }
 
-    private final PipelineConfig config;
+    private final PipelineDefinition definition;
     private final FloeConfig global;
+    private final RunMode mode;
     private final CachingSchemaRegistry registry;
     private final Clock clock;
     private final Listeners listeners;
@@ -85,25 +101,31 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     private final CompletableFuture<State> terminated = new CompletableFuture<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<SourceSubtask> subtasks = new ArrayList<>();
+    private final List<KeyedSubtask> keyedSubtasks = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger sourcesEnded = new AtomicInteger();
+    private Exchange exchange;
+    private ExecutorService uploads;
     private volatile Throwable failureCause;
     private CheckpointCoordinator coordinator;
 
     public Pipeline(
-            PipelineConfig config,
+            PipelineDefinition definition,
             FloeConfig global,
             CachingSchemaRegistry registry,
             Clock clock,
-            Listeners listeners) {
-        this.config = config;
+            Listeners listeners,
+            RunMode mode) {
+        this.definition = definition;
         this.global = global;
+        this.mode = mode;
         this.registry = registry;
         this.clock = clock;
         this.listeners = listeners;
     }
 
     public String id() {
-        return config.id();
+        return definition.id();
     }
 
     public State state() {
@@ -118,6 +140,10 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     /** Completes with the final state once the pipeline stopped or failed. */
     public CompletableFuture<State> terminated() {
         return terminated;
+    }
+
+    public PipelineDefinition definition() {
+        return definition;
     }
 
     /** Records read by every subtask so far. */
@@ -161,89 +187,98 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     private void startResources() {
         Map<String, String> consumer = consumerProperties();
         Map<String, String> admin = clientProperties();
-        Sink sink = config.sink().open(new SinkContext(config.id(), config.parallelism()));
+        Sink sink = definition.sink().open(new SinkContext(definition.id(), definition.parallelism()));
         resources.add(sink);
         LOG.info(
                 "Pipeline {} reads {} into {}",
-                config.id(),
-                config.source().topics(),
-                config.sink().describe());
+                definition.id(),
+                definition.source().topics(),
+                definition.sink().describe());
 
         PartitionDiscovery discovery = new PartitionDiscovery(admin, KAFKA_TIMEOUT);
         resources.add(discovery);
         List<SourcePartition> partitions = untilAvailable(
-                "find the partitions of " + config.source().topics(),
-                () -> discovery.partitions(config.source().topics()));
+                "find the partitions of " + definition.source().topics(),
+                () -> discovery.partitions(definition.source().topics()));
 
         CheckpointStorage storage =
-                new LocalCheckpointStorage(global.checkpoints().storage(), config.id());
+                new LocalCheckpointStorage(global.checkpoints().storage(), definition.id());
         GroupOffsets groups = new GroupOffsets(admin, KAFKA_TIMEOUT);
         resources.add(groups);
         KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(
-                config.id(),
-                config.deadLetterTopic(),
-                config.source().groupId() + ".dead-letters",
+                definition.id(),
+                definition.deadLetterTopic(),
+                definition.source().groupId() + ".dead-letters",
                 producerProperties(),
                 admin,
                 groups,
                 KAFKA_TIMEOUT);
         resources.add(deadLetters);
-        untilAvailable("create dead-letter topic " + config.deadLetterTopic(), () -> {
+        untilAvailable("create dead-letter topic " + definition.deadLetterTopic(), () -> {
             deadLetters.ensureTopic();
             return null;
         });
 
         Optional<StoredCheckpoint> latest = storage.latest();
         Optional<CommittedPosition> committed =
-                untilAvailable("read what " + config.sink().describe() + " holds", sink::committed);
+                untilAvailable("read what " + definition.sink().describe() + " holds", sink::committed);
         SourceOffsets delivered = untilAvailable("read the dead-letter marker", deadLetters::delivered);
         StartPlan plan = StartPlan.of(
-                partitions, latest, committed, delivered, config.source().startFrom());
+                partitions, latest, committed, delivered, definition.source().startFrom());
         if (plan.recovered() != null) {
             sink.committer()
                     .restore(
                             info(plan.recovered()), plan.recovered().sinkState().bytes());
             LOG.info(
                     "Pipeline {} resumes from checkpoint {} in {}",
-                    config.id(),
+                    definition.id(),
                     plan.recovered().checkpointId(),
                     storage.describe());
         } else {
             LOG.info(
                     "Pipeline {} has no checkpoint in {}; {}",
-                    config.id(),
+                    definition.id(),
                     storage.describe(),
                     committed
                             .map(position -> "resuming from checkpoint " + position.checkpointId() + " committed in "
-                                    + config.sink().describe())
+                                    + definition.sink().describe())
                             .orElse("starting from the "
-                                    + config.source().startFrom().name().toLowerCase() + " offsets"));
+                                    + definition.source().startFrom().name().toLowerCase() + " offsets"));
         }
 
+        int parallelism = definition.parallelism();
         List<KafkaSourceReader> readers = new ArrayList<>();
         Map<SourcePartition, Long> start = new HashMap<>();
-        for (int i = 0; i < config.parallelism(); i++) {
+        Map<SourcePartition, Long> ends = new HashMap<>();
+        for (int i = 0; i < parallelism; i++) {
             KafkaSourceReader reader = new KafkaSourceReader(
                     consumer,
-                    PartitionDiscovery.assign(partitions, i, config.parallelism()),
-                    "floe-" + config.id() + "-" + i);
+                    PartitionDiscovery.assign(partitions, i, parallelism),
+                    "floe-" + definition.id() + "-" + i);
             resources.add(reader);
             reader.seek(plan.seek(), plan.unknownFromEarliest());
             start.putAll(reader.positions().asMap());
+            if (mode == RunMode.UNTIL_END) {
+                ends.putAll(reader.endOffsets().asMap());
+            }
             readers.add(reader);
+        }
+        if (mode == RunMode.UNTIL_END) {
+            LOG.info("Pipeline {} reads until {}", definition.id(), ends);
         }
 
         CommitSequence commits = new CommitSequence(
-                config.id(),
+                definition.id(),
                 storage,
                 sink.committer(),
                 deadLetters,
                 groups,
-                config.source().groupId(),
+                definition.source().groupId(),
                 listeners,
                 delivered);
+        boolean keyed = definition.isKeyed();
         coordinator = new CheckpointCoordinator(
-                config.id(),
+                definition.id(),
                 global.checkpoints(),
                 storage,
                 sink.committer(),
@@ -251,25 +286,44 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
                 listeners,
                 clock,
                 this,
-                config.parallelism(),
+                keyed ? 2 * parallelism : parallelism,
+                definition.maxParallelism(),
                 SourceOffsets.of(start),
                 plan.nextCheckpointId(),
                 plan.recovered());
-        for (int i = 0; i < config.parallelism(); i++) {
+        if (keyed) {
+            exchange = new Exchange(
+                    parallelism, parallelism, definition.maxParallelism(), EXCHANGE_BATCH, EXCHANGE_CAPACITY);
+            uploads = Executors.newFixedThreadPool(2, runnable -> {
+                Thread thread = new Thread(runnable, "floe-" + definition.id() + "-uploads");
+                thread.setDaemon(true);
+                return thread;
+            });
+            startKeyedSubtasks(sink, storage, plan);
+        }
+        RowTypes rowTypes = new RowTypes();
+        for (int i = 0; i < parallelism; i++) {
+            SubtaskOutput output = keyed
+                    ? new SubtaskOutput.ToExchange(exchange.output(i, definition.keyBy()))
+                    : new SubtaskOutput.ToSink(sink, sink.createWriter(i), definition.writesDecodedRows());
             SourceSubtask subtask = new SourceSubtask(
-                    config.id(),
+                    definition.id(),
                     i,
                     readers.get(i),
-                    new ConfluentAvroDecoder(registry, sink::rowType),
-                    sink.createWriter(i),
+                    new ConfluentAvroDecoder(registry, definition.writesDecodedRows() ? sink::rowType : rowTypes::of),
+                    definition.newOperators(),
+                    output,
                     coordinator,
                     listeners,
                     clock,
-                    config.onError(),
+                    definition.onError(),
                     plan.skip(),
+                    keyed ? new EventTime() : null,
+                    mode == RunMode.UNTIL_END ? SourceOffsets.of(ends) : null,
+                    this::sourceEnded,
                     this::fail);
             subtasks.add(subtask);
-            Thread thread = new Thread(subtask, "floe-" + config.id() + "-" + i);
+            Thread thread = new Thread(subtask, "floe-" + definition.id() + "-" + i);
             thread.setDaemon(true);
             threads.add(thread);
         }
@@ -277,6 +331,74 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         resources.removeAll(readers);
         threads.forEach(Thread::start);
         coordinator.start();
+    }
+
+    private void startKeyedSubtasks(Sink sink, CheckpointStorage storage, StartPlan plan) {
+        StoredCheckpoint recovered = plan.recovered();
+        if (recovered != null
+                && !recovered.keyedState().isEmpty()
+                && recovered.maxParallelism() != definition.maxParallelism()) {
+            throw new FatalException(
+                    EngineErrorCode.CHECKPOINT_CORRUPT,
+                    "Cannot restore pipeline " + definition.id() + " from checkpoint " + recovered.checkpointId()
+                            + ": its state is divided into " + recovered.maxParallelism() + " key groups, and the"
+                            + " pipeline now has " + definition.maxParallelism() + "; the max parallelism of a"
+                            + " pipeline with state cannot change");
+        }
+        int parallelism = definition.parallelism();
+        for (int k = 0; k < parallelism; k++) {
+            KeyGroupRange range = KeyGroups.range(k, definition.maxParallelism(), parallelism);
+            HeapKeyedStateBackend backend = new HeapKeyedStateBackend(definition.id() + "-" + k, range, clock, uploads);
+            if (recovered != null) {
+                backend.restore(recovered.keyedState(), storage);
+            }
+            SubtaskOutput.ToSink toSink = new SubtaskOutput.ToSink(sink, sink.createWriter(parallelism + k), false);
+            KeyedSubtask.Output output = new KeyedSubtask.Output() {
+                @Override
+                public void collect(dev.floe.engine.spi.row.Row row) {
+                    toSink.emit(row);
+                }
+
+                @Override
+                public dev.floe.engine.spi.sink.WriteResult barrier(long checkpointId) {
+                    return toSink.barrier(checkpointId, false);
+                }
+
+                @Override
+                public void close() {
+                    toSink.close();
+                }
+            };
+            KeyedSubtask subtask = KeyedSubtask.create(
+                    definition.id(),
+                    k,
+                    parallelism + k,
+                    parallelism,
+                    exchange,
+                    backend,
+                    definition.newKeyedOperator(),
+                    OperatorChain.of(definition.newOperatorsAfterKeyed(), output),
+                    output,
+                    storage,
+                    coordinator,
+                    listeners,
+                    clock,
+                    this::fail);
+            keyedSubtasks.add(subtask);
+            Thread thread = new Thread(subtask, "floe-" + definition.id() + "-keyed-" + k);
+            thread.setDaemon(true);
+            threads.add(thread);
+        }
+    }
+
+    /** A source subtask of a bounded run read everything: after the last one, commit and stop. */
+    private void sourceEnded() {
+        if (sourcesEnded.incrementAndGet() == definition.parallelism()) {
+            LOG.info("Pipeline {} read everything up to where its partitions ended at the start", definition.id());
+            Thread stopper = new Thread(() -> stop(Duration.ofMinutes(10)), "floe-" + definition.id() + "-end");
+            stopper.setDaemon(true);
+            stopper.start();
+        }
     }
 
     private dev.floe.engine.spi.sink.CheckpointInfo info(StoredCheckpoint checkpoint) {
@@ -297,7 +419,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
                 .abortIf((result, error) -> state.get() == State.FAILED || state.get() == State.STOPPING)
                 .onRetry(event -> LOG.warn(
                         "Pipeline {} cannot {} yet (attempt {}): {}",
-                        config.id(),
+                        definition.id(),
                         what,
                         event.getAttemptCount(),
                         event.getLastException().getMessage()))
@@ -314,7 +436,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     private Map<String, String> consumerProperties() {
         Map<String, String> properties = clientProperties();
         properties.putAll(global.kafka().consumer());
-        properties.put("group.id", config.source().groupId());
+        properties.put("group.id", definition.source().groupId());
         return properties;
     }
 
@@ -347,7 +469,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         if (!state.compareAndSet(State.RUNNING, State.STOPPING)) {
             return state.get() == State.STOPPED;
         }
-        LOG.info("Pipeline {}: RUNNING -> STOPPING", config.id());
+        LOG.info("Pipeline {}: RUNNING -> STOPPING", definition.id());
         boolean committed = false;
         try {
             coordinator.stopWithFinalCheckpoint().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -355,10 +477,13 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         } catch (ExecutionException e) {
             LOG.warn(
                     "Pipeline {} stops without its final checkpoint: {}",
-                    config.id(),
+                    definition.id(),
                     e.getCause().getMessage());
         } catch (TimeoutException e) {
-            LOG.warn("Pipeline {} stops without its final checkpoint: not committed within {}", config.id(), timeout);
+            LOG.warn(
+                    "Pipeline {} stops without its final checkpoint: not committed within {}",
+                    definition.id(),
+                    timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -378,14 +503,14 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
             return;
         }
         failureCause = cause;
-        LOG.error("Pipeline {}: {} -> FAILED: {}", config.id(), previous, cause.getMessage(), cause);
+        LOG.error("Pipeline {}: {} -> FAILED: {}", definition.id(), previous, cause.getMessage(), cause);
         // not on the failing thread: the coordinator or a subtask may be the one failing
         Thread shutdown = new Thread(
                 () -> {
                     shutDown();
                     terminated.complete(State.FAILED);
                 },
-                "floe-" + config.id() + "-shutdown");
+                "floe-" + definition.id() + "-shutdown");
         shutdown.setDaemon(true);
         shutdown.start();
     }
@@ -393,6 +518,12 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     private synchronized void shutDown() {
         for (SourceSubtask subtask : subtasks) {
             subtask.stop();
+        }
+        for (KeyedSubtask subtask : keyedSubtasks) {
+            subtask.stop();
+        }
+        if (exchange != null) {
+            exchange.close();
         }
         for (Thread thread : threads) {
             if (thread != Thread.currentThread()) {
@@ -406,11 +537,14 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         if (coordinator != null) {
             coordinator.close();
         }
+        if (uploads != null) {
+            uploads.shutdown();
+        }
         for (int i = resources.size() - 1; i >= 0; i--) {
             try {
                 resources.get(i).close();
             } catch (Exception e) {
-                LOG.warn("Cannot close {} of pipeline {}: {}", resources.get(i), config.id(), e.toString());
+                LOG.warn("Cannot close {} of pipeline {}: {}", resources.get(i), definition.id(), e.toString());
             }
         }
         resources.clear();
@@ -420,13 +554,14 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         State current = state.get();
         while (current.canBecome(next)) {
             if (state.compareAndSet(current, next)) {
-                LOG.info("Pipeline {}: {} -> {}", config.id(), current, next);
+                LOG.info("Pipeline {}: {} -> {}", definition.id(), current, next);
                 return true;
             }
             current = state.get();
         }
         if (current != next) {
-            throw new IllegalStateException("Cannot move pipeline " + config.id() + " from " + current + " to " + next);
+            throw new IllegalStateException(
+                    "Cannot move pipeline " + definition.id() + " from " + current + " to " + next);
         }
         return false;
     }

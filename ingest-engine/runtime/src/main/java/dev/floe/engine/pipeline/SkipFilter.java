@@ -2,7 +2,6 @@ package dev.floe.engine.pipeline;
 
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.SourcePartition;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -11,54 +10,38 @@ import java.util.Map;
  * the table's committed offsets are not written again and records below the dead-letter marker are
  * not dead-lettered again.
  *
- * <p>Lookups allocate nothing: per topic, arrays indexed by partition.
+ * <p>Lookups allocate nothing (an {@link OffsetTable}).
  */
 final class SkipFilter {
-    private final Map<String, long[]> tableBelow = new HashMap<>();
-    private final Map<String, long[]> deadLettersBelow = new HashMap<>();
+    private final OffsetTable tableBelow = new OffsetTable();
+    private final OffsetTable deadLettersBelow = new OffsetTable();
 
     private SkipFilter() {}
 
     /** A filter for sources starting at {@code start}, or null when nothing needs skipping. */
     static SkipFilter of(SourceOffsets start, SourceOffsets tableCommitted, SourceOffsets deadLettersDelivered) {
         SkipFilter filter = new SkipFilter();
-        boolean any = filter.add(filter.tableBelow, start, tableCommitted);
-        any |= filter.add(filter.deadLettersBelow, start, deadLettersDelivered);
-        return any ? filter : null;
+        add(filter.tableBelow, start, tableCommitted);
+        add(filter.deadLettersBelow, start, deadLettersDelivered);
+        return filter.tableBelow.isEmpty() && filter.deadLettersBelow.isEmpty() ? null : filter;
     }
 
-    private boolean add(Map<String, long[]> target, SourceOffsets start, SourceOffsets marker) {
-        boolean any = false;
+    private static void add(OffsetTable target, SourceOffsets start, SourceOffsets marker) {
         for (Map.Entry<SourcePartition, Long> entry : marker.asMap().entrySet()) {
             SourcePartition partition = entry.getKey();
-            long from = start.offset(partition).orElse(0);
-            if (entry.getValue() > from) {
-                long[] offsets = target.computeIfAbsent(partition.topic(), topic -> new long[0]);
-                if (offsets.length <= partition.partition()) {
-                    long[] grown = new long[partition.partition() + 1];
-                    System.arraycopy(offsets, 0, grown, 0, offsets.length);
-                    offsets = grown;
-                    target.put(partition.topic(), offsets);
-                }
-                offsets[partition.partition()] = entry.getValue();
-                any = true;
+            if (entry.getValue() > start.offset(partition).orElse(0)) {
+                target.put(partition.topic(), partition.partition(), entry.getValue());
             }
         }
-        return any;
     }
 
     /** Whether the table already holds the record at {@code offset}. */
     boolean inTable(String topic, int partition, long offset) {
-        return below(tableBelow, topic, partition, offset);
+        return offset < tableBelow.get(topic, partition, Long.MIN_VALUE);
     }
 
     /** Whether the record at {@code offset}, if bad, was dead-lettered already. */
     boolean deadLettered(String topic, int partition, long offset) {
-        return below(deadLettersBelow, topic, partition, offset);
-    }
-
-    private static boolean below(Map<String, long[]> markers, String topic, int partition, long offset) {
-        long[] offsets = markers.get(topic);
-        return offsets != null && partition < offsets.length && offset < offsets[partition];
+        return offset < deadLettersBelow.get(topic, partition, Long.MIN_VALUE);
     }
 }

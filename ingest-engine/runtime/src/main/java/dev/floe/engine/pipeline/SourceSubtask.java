@@ -12,25 +12,26 @@ import dev.floe.engine.deadletter.DeadLetter;
 import dev.floe.engine.format.ConfluentAvroDecoder;
 import dev.floe.engine.source.KafkaSourceReader;
 import dev.floe.engine.source.SourceRecord;
+import dev.floe.engine.spi.dataflow.Collector;
 import dev.floe.engine.spi.error.BadRecordException;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.row.Row;
-import dev.floe.engine.spi.sink.SinkWriter;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.WriteResult;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One subtask of a stateless pipeline: source, decode and sink writer chained on one thread, so a
- * record is read, decoded into a row and written without a hand-off.
+ * One source subtask: read, decode, the stateless operators, and then the output (a sink writer, or
+ * the keyBy exchange) chained on one thread, so a record is never handed over on its own.
  *
  * <p>Barriers arrive through a mailbox checked between polls: everything a poll returned is
  * processed before a barrier is taken, so the consumer's positions are exactly the next offsets.
@@ -44,22 +45,28 @@ final class SourceSubtask implements Runnable {
     private final int index;
     private final KafkaSourceReader reader;
     private final ConfluentAvroDecoder decoder;
-    private final SinkWriter writer;
+    private final Collector head;
+    private final SubtaskOutput output;
     private final CheckpointCoordinator coordinator;
     private final Listeners listeners;
     private final Clock clock;
     private final EngineOptions.OnError onError;
     private final PipelineFailure failure;
     private final RetryPolicy<Row> registryRetry;
+    private final EventTime eventTime;
+    private final SourceOffsets endOffsets;
+    private final OffsetTable ends;
+    private final Runnable inputEnded;
     private final ConcurrentLinkedQueue<Barrier> barriers = new ConcurrentLinkedQueue<>();
+    private final AtomicLong rejected = new AtomicLong();
+
     /** Counted on the subtask's thread and published once per poll: no atomic operation per record. */
     private long recordsCounted;
 
     private volatile long recordsIn;
-    private final AtomicLong rejected = new AtomicLong();
-
     private SkipFilter skip;
     private List<DeadLetter> deadLetters = new ArrayList<>();
+    private boolean ended;
     private volatile boolean paused;
     private volatile boolean stopped;
 
@@ -69,28 +76,43 @@ final class SourceSubtask implements Runnable {
         void fail(Throwable cause);
     }
 
+    /**
+     * @param output where rows go after the stateless operators
+     * @param eventTime tracks event time for the keyed stage, or null without one
+     * @param endOffsets where a bounded run stops reading, or null to read for ever
+     * @param inputEnded called once when a bounded run has read everything
+     */
     SourceSubtask(
             String pipelineId,
             int index,
             KafkaSourceReader reader,
             ConfluentAvroDecoder decoder,
-            SinkWriter writer,
+            List<dev.floe.engine.spi.dataflow.Operator> operators,
+            SubtaskOutput output,
             CheckpointCoordinator coordinator,
             Listeners listeners,
             Clock clock,
             EngineOptions.OnError onError,
             SkipFilter skip,
+            EventTime eventTime,
+            SourceOffsets endOffsets,
+            Runnable inputEnded,
             PipelineFailure failure) {
         this.pipelineId = pipelineId;
         this.index = index;
         this.reader = reader;
         this.decoder = decoder;
-        this.writer = writer;
+        this.output = output;
+        this.head = dev.floe.engine.dataflow.OperatorChain.of(operators, this::emit);
         this.coordinator = coordinator;
         this.listeners = listeners;
         this.clock = clock;
         this.onError = onError;
         this.skip = skip;
+        this.eventTime = eventTime;
+        this.endOffsets = endOffsets;
+        this.ends = endOffsets == null ? null : OffsetTable.of(endOffsets);
+        this.inputEnded = inputEnded;
         this.failure = failure;
         this.registryRetry = RetryPolicy.<Row>builder()
                 .handle(RetriableException.class)
@@ -140,36 +162,56 @@ final class SourceSubtask implements Runnable {
                         return;
                     }
                 }
-                if (paused) {
+                if (paused || ended) {
                     reader.pause();
                 } else {
                     reader.resume();
                 }
                 reader.poll(POLL_TIMEOUT, this::onRecord);
                 recordsIn = recordsCounted;
+                if (eventTime != null && eventTime.advanced()) {
+                    output.watermark(eventTime.watermark());
+                }
+                if (endOffsets != null && !ended && reader.positions().covers(endOffsets)) {
+                    ended = true;
+                    output.endOfInput();
+                    inputEnded.run();
+                }
             }
+        } catch (CancellationException e) {
+            // the pipeline is stopping and closed the exchange this subtask was waiting on
         } catch (RuntimeException | Error e) {
             if (!stopped) {
                 failure.fail(e);
             }
         } finally {
-            writer.close();
+            output.close();
             reader.close();
         }
     }
 
     private void onRecord(SourceRecord record) {
         recordsCounted++;
+        if (ends != null && record.offset() >= ends.get(record.topic(), record.partition(), Long.MAX_VALUE)) {
+            // past the end a bounded run was asked to read
+            return;
+        }
+        if (eventTime != null) {
+            eventTime.observe(record.topic(), record.partition(), record.timestamp());
+        }
         boolean inTable = skip != null && skip.inTable(record.topic(), record.partition(), record.offset());
-        Row row;
         try {
-            row = decode(record);
+            Row row = decode(record);
             if (!inTable) {
-                writer.write(row);
+                head.collect(row);
             }
         } catch (BadRecordException e) {
             reject(record, e);
         }
+    }
+
+    private void emit(Row row) {
+        output.emit(row);
     }
 
     private Row decode(SourceRecord record) {
@@ -209,11 +251,11 @@ final class SourceSubtask implements Runnable {
     private void acknowledge(Barrier barrier) {
         listeners.notify(pipelineId, CheckpointPhase.BARRIER_RECEIVED, barrier.checkpointId, index);
         SourceOffsets offsets = reader.positions();
-        WriteResult result = writer.prepareCommit(barrier.checkpointId);
+        WriteResult result = output.barrier(barrier.checkpointId, barrier.finalBarrier);
         List<DeadLetter> letters = deadLetters;
         deadLetters = new ArrayList<>();
         listeners.notify(pipelineId, CheckpointPhase.SUBTASK_PREPARED, barrier.checkpointId, index);
-        coordinator.acknowledge(new Acknowledgement(barrier.checkpointId, index, offsets, result, letters));
+        coordinator.acknowledge(new Acknowledgement(barrier.checkpointId, index, offsets, result, letters, null));
     }
 
     private record Barrier(long checkpointId, boolean finalBarrier) {}

@@ -127,6 +127,23 @@ public final class KafkaSourceReader implements AutoCloseable {
         return SourceOffsets.of(positions);
     }
 
+    /**
+     * The end of every assigned partition now: the offset after the last committed record (the
+     * consumer reads committed records only).
+     */
+    public SourceOffsets endOffsets() {
+        Map<SourcePartition, Long> ends = new HashMap<>();
+        try {
+            consumer.endOffsets(assignment, Duration.ofSeconds(30))
+                    .forEach((partition, offset) ->
+                            ends.put(new SourcePartition(partition.topic(), partition.partition()), offset));
+        } catch (KafkaException e) {
+            throw new RetriableException(
+                    EngineErrorCode.KAFKA_FAILED, "Cannot read the end of " + assignment + ": " + e, e);
+        }
+        return SourceOffsets.of(ends);
+    }
+
     /** Stops fetching (backpressure) while still allowing polls, which return nothing. */
     public void pause() {
         if (!paused) {

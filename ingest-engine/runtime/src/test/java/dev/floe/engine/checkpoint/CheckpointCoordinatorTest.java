@@ -72,6 +72,7 @@ class CheckpointCoordinatorTest {
                 clock,
                 pipeline,
                 subtasks,
+                128,
                 offsets(0, 0),
                 nextId,
                 recovered);
@@ -109,9 +110,9 @@ class CheckpointCoordinatorTest {
         long id = awaitBarrier(1);
 
         coordinator.acknowledge(new Acknowledgement(
-                id, 0, SourceOffsets.of(Map.of(P0, 100L)), new Result(100), List.of(letter(P0, 42))));
+                id, 0, SourceOffsets.of(Map.of(P0, 100L)), new Result(100), List.of(letter(P0, 42)), null));
         coordinator.acknowledge(
-                new Acknowledgement(id, 1, SourceOffsets.of(Map.of(P1, 50L)), new Result(50), List.of()));
+                new Acknowledgement(id, 1, SourceOffsets.of(Map.of(P1, 50L)), new Result(50), List.of(), null));
 
         await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("OFFSETS_COMMITTED 1"));
         assertThat(events)
@@ -135,7 +136,7 @@ class CheckpointCoordinatorTest {
         for (int i = 1; i <= 2; i++) {
             long id = awaitBarrier(i);
             coordinator.acknowledge(
-                    new Acknowledgement(id, 0, SourceOffsets.of(Map.of(P0, i * 10L)), new Result(10), List.of()));
+                    new Acknowledgement(id, 0, SourceOffsets.of(Map.of(P0, i * 10L)), new Result(10), List.of(), null));
             long stored = id;
             await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("CHECKPOINT_STORED " + stored));
         }
@@ -158,17 +159,17 @@ class CheckpointCoordinatorTest {
         start(2, 5, null, 1);
         long first = awaitBarrier(1);
         coordinator.acknowledge(new Acknowledgement(
-                first, 0, SourceOffsets.of(Map.of(P0, 10L)), new Result(10), List.of(letter(P0, 3))));
+                first, 0, SourceOffsets.of(Map.of(P0, 10L)), new Result(10), List.of(letter(P0, 3)), null));
 
         clock.advance(Duration.ofMinutes(2));
         long second = awaitBarrier(2);
         // subtask 1 answers the aborted barrier late, then the new one
         coordinator.acknowledge(
-                new Acknowledgement(first, 1, SourceOffsets.of(Map.of(P1, 5L)), new Result(5), List.of()));
+                new Acknowledgement(first, 1, SourceOffsets.of(Map.of(P1, 5L)), new Result(5), List.of(), null));
         coordinator.acknowledge(
-                new Acknowledgement(second, 0, SourceOffsets.of(Map.of(P0, 20L)), new Result(10), List.of()));
+                new Acknowledgement(second, 0, SourceOffsets.of(Map.of(P0, 20L)), new Result(10), List.of(), null));
         coordinator.acknowledge(
-                new Acknowledgement(second, 1, SourceOffsets.of(Map.of(P1, 9L)), new Result(4), List.of()));
+                new Acknowledgement(second, 1, SourceOffsets.of(Map.of(P1, 9L)), new Result(4), List.of(), null));
 
         await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("OFFSETS_COMMITTED 2"));
         assertThat(events).doesNotContain("CHECKPOINT_STORED 1");
@@ -185,7 +186,9 @@ class CheckpointCoordinatorTest {
                 offsets(100, 100),
                 offsets(50, 50),
                 new StoredCheckpoint.SinkState(new byte[0]),
-                List.of(new StoredCheckpoint.DeadLetterBatch(4, "chk-4/dead-letters", 2)));
+                List.of(new StoredCheckpoint.DeadLetterBatch(4, "chk-4/dead-letters", 2)),
+                128,
+                List.of());
         LocalCheckpointStorage writer = new LocalCheckpointStorage(directory, "orders");
         writer.store(
                 restored,
@@ -212,7 +215,7 @@ class CheckpointCoordinatorTest {
         await().atMost(5, TimeUnit.SECONDS).until(() -> pipeline.finalBarrier != null);
         assertThat(stopped).isNotDone();
         coordinator.acknowledge(new Acknowledgement(
-                pipeline.finalBarrier, 0, SourceOffsets.of(Map.of(P0, 7L)), new Result(7), List.of()));
+                pipeline.finalBarrier, 0, SourceOffsets.of(Map.of(P0, 7L)), new Result(7), List.of(), null));
 
         stopped.get(5, TimeUnit.SECONDS);
         assertThat(committer.committed).containsExactly(pipeline.finalBarrier);

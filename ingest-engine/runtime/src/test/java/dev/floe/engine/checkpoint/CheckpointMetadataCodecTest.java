@@ -3,8 +3,10 @@ package dev.floe.engine.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.floe.engine.dataflow.KeyGroupRange;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.SourcePartition;
+import dev.floe.engine.state.KeyedStateHandle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +23,11 @@ class CheckpointMetadataCodecTest {
             SourceOffsets.of(Map.of(new SourcePartition("orders", 0), 1234L, new SourcePartition("orders", 1), 987L)),
             SourceOffsets.of(Map.of(new SourcePartition("orders", 0), 1000L, new SourcePartition("orders", 1), 900L)),
             new StoredCheckpoint.SinkState("sink-state".getBytes(StandardCharsets.UTF_8)),
-            List.of(new StoredCheckpoint.DeadLetterBatch(6, "chk-6/dead-letters", 2)));
+            List.of(new StoredCheckpoint.DeadLetterBatch(6, "chk-6/dead-letters", 2)),
+            128,
+            List.of(
+                    new KeyedStateHandle("heap", "chk-7/state/orders-0-0-64", new KeyGroupRange(0, 64), 1234),
+                    new KeyedStateHandle("heap", "chk-7/state/orders-1-64-128", new KeyGroupRange(64, 128), 987)));
 
     static byte[] golden(String name) throws IOException {
         try (InputStream in = CheckpointMetadataCodecTest.class.getResourceAsStream("/golden/" + name)) {
@@ -42,6 +48,17 @@ class CheckpointMetadataCodecTest {
         assertThat(CheckpointMetadataCodec.decode(encoded)).isEqualTo(EXPECTED);
         assertThat(new String(encoded, StandardCharsets.UTF_8).trim())
                 .isEqualTo(new String(golden("checkpoint-metadata-v1.json"), StandardCharsets.UTF_8).trim());
+    }
+
+    @Test
+    void readsVersionOneMetadataWrittenBeforeKeyedStateExisted() throws IOException {
+        String old = new String(golden("checkpoint-metadata-v1-without-state.json"), StandardCharsets.UTF_8);
+
+        StoredCheckpoint read = CheckpointMetadataCodec.decode(old.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(read.keyedState()).isEmpty();
+        assertThat(read.maxParallelism()).isEqualTo(128);
+        assertThat(read.offsets()).isEqualTo(EXPECTED.offsets());
     }
 
     @Test

@@ -28,7 +28,9 @@ class LocalCheckpointStorageTest {
                 SourceOffsets.empty(),
                 SourceOffsets.empty(),
                 new StoredCheckpoint.SinkState(new byte[] {(byte) id}),
-                letters);
+                letters,
+                128,
+                List.of());
     }
 
     @Test

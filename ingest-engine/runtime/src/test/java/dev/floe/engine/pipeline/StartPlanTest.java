@@ -26,6 +26,8 @@ class StartPlanTest {
                 SourceOffsets.of(Map.of(P0, p0, P1, p1)),
                 SourceOffsets.empty(),
                 new StoredCheckpoint.SinkState(new byte[0]),
+                List.of(),
+                128,
                 List.of());
     }
 

@@ -198,6 +198,18 @@ public final class Row implements StructLike {
     }
 
     /**
+     * A copy of the slots that shares their values (strings stay slices of the same buffer): cheap,
+     * for handing a reused row to another thread.
+     */
+    public Row copy() {
+        Row copy = new Row(type);
+        System.arraycopy(primitives, 0, copy.primitives, 0, primitives.length);
+        System.arraycopy(references, 0, copy.references, 0, references.length);
+        System.arraycopy(nulls, 0, copy.nulls, 0, nulls.length);
+        return copy;
+    }
+
+    /**
      * A deep copy that owns all of its data: strings are copied out of the buffers they were sliced
      * from, byte buffers and nested rows are copied.
      */

@@ -1,0 +1,203 @@
+package dev.floe.engine.api;
+
+import dev.floe.engine.config.EngineOptions;
+import dev.floe.engine.config.PipelineConfig;
+import dev.floe.engine.config.SourceConfig;
+import dev.floe.engine.dataflow.KeyGroups;
+import dev.floe.engine.spi.dataflow.KeySelector;
+import dev.floe.engine.spi.dataflow.KeyedOperator;
+import dev.floe.engine.spi.dataflow.Operator;
+import dev.floe.engine.spi.sink.SinkDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * A pipeline as the engine runs it: {@code source -> decode -> operators -> [keyBy -> keyed
+ * operator -> operators] -> sink}. The config file compiles to this; a program embedding Floe
+ * builds one with {@link #builder(String)} and its own operators. Operators are given as factories:
+ * each subtask gets its own instances.
+ */
+public final class PipelineDefinition {
+    private final String id;
+    private final SourceConfig source;
+    private final int parallelism;
+    private final EngineOptions.OnError onError;
+    private final String deadLetterTopic;
+    private final SinkDefinition sink;
+    private final List<Supplier<Operator>> operators;
+    private final KeySelector keyBy;
+    private final Supplier<KeyedOperator> keyedOperator;
+    private final List<Supplier<Operator>> afterKeyed;
+    private final int maxParallelism;
+
+    private PipelineDefinition(Builder builder) {
+        this.id = Objects.requireNonNull(builder.id, "id");
+        this.source = Objects.requireNonNull(builder.source, "source of pipeline " + builder.id);
+        this.parallelism = builder.parallelism;
+        this.onError = builder.onError;
+        this.deadLetterTopic = builder.deadLetterTopic == null ? id + ".dead-letters" : builder.deadLetterTopic;
+        this.sink = Objects.requireNonNull(builder.sink, "sink of pipeline " + builder.id);
+        this.operators = List.copyOf(builder.operators);
+        this.keyBy = builder.keyBy;
+        this.keyedOperator = builder.keyedOperator;
+        this.afterKeyed = List.copyOf(builder.afterKeyed);
+        this.maxParallelism = builder.maxParallelism;
+        if (parallelism < 1 || parallelism > maxParallelism) {
+            throw new IllegalArgumentException("Cannot run pipeline " + id + " with parallelism " + parallelism
+                    + ": it must be between 1 and the max parallelism " + maxParallelism);
+        }
+        if ((keyBy == null) != (keyedOperator == null)) {
+            throw new IllegalArgumentException(
+                    "Cannot define pipeline " + id + ": a keyBy needs a keyed operator and a keyed operator a keyBy");
+        }
+    }
+
+    public static Builder builder(String id) {
+        return new Builder(id);
+    }
+
+    /** The pipeline a config file describes. */
+    public static PipelineDefinition of(PipelineConfig config) {
+        return builder(config.id())
+                .source(config.source())
+                .parallelism(config.parallelism())
+                .onError(config.onError())
+                .deadLetterTopic(config.deadLetterTopic())
+                .sink(config.sink())
+                .build();
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public SourceConfig source() {
+        return source;
+    }
+
+    public int parallelism() {
+        return parallelism;
+    }
+
+    public EngineOptions.OnError onError() {
+        return onError;
+    }
+
+    public String deadLetterTopic() {
+        return deadLetterTopic;
+    }
+
+    public SinkDefinition sink() {
+        return sink;
+    }
+
+    /** New instances of the operators before the keyBy (or of all, without one). */
+    public List<Operator> newOperators() {
+        List<Operator> created = new ArrayList<>();
+        operators.forEach(factory -> created.add(factory.get()));
+        return created;
+    }
+
+    public boolean isKeyed() {
+        return keyBy != null;
+    }
+
+    public KeySelector keyBy() {
+        return keyBy;
+    }
+
+    public KeyedOperator newKeyedOperator() {
+        return keyedOperator.get();
+    }
+
+    /** New instances of the operators after the keyed operator. */
+    public List<Operator> newOperatorsAfterKeyed() {
+        List<Operator> created = new ArrayList<>();
+        afterKeyed.forEach(factory -> created.add(factory.get()));
+        return created;
+    }
+
+    public int maxParallelism() {
+        return maxParallelism;
+    }
+
+    /** Whether rows reach the sink exactly as decoded: then they are decoded into the table's type. */
+    public boolean writesDecodedRows() {
+        return operators.isEmpty() && keyBy == null;
+    }
+
+    /** Builds a {@link PipelineDefinition}. */
+    public static final class Builder {
+        private final String id;
+        private SourceConfig source;
+        private int parallelism = Runtime.getRuntime().availableProcessors();
+        private EngineOptions.OnError onError = EngineOptions.OnError.DEAD_LETTER;
+        private String deadLetterTopic;
+        private SinkDefinition sink;
+        private final List<Supplier<Operator>> operators = new ArrayList<>();
+        private KeySelector keyBy;
+        private Supplier<KeyedOperator> keyedOperator;
+        private final List<Supplier<Operator>> afterKeyed = new ArrayList<>();
+        private int maxParallelism = KeyGroups.DEFAULT_MAX_PARALLELISM;
+
+        private Builder(String id) {
+            this.id = id;
+        }
+
+        public Builder source(SourceConfig value) {
+            this.source = value;
+            return this;
+        }
+
+        public Builder parallelism(int value) {
+            this.parallelism = value;
+            return this;
+        }
+
+        public Builder maxParallelism(int value) {
+            this.maxParallelism = value;
+            return this;
+        }
+
+        public Builder onError(EngineOptions.OnError value) {
+            this.onError = value;
+            return this;
+        }
+
+        public Builder deadLetterTopic(String value) {
+            this.deadLetterTopic = value;
+            return this;
+        }
+
+        public Builder sink(SinkDefinition value) {
+            this.sink = value;
+            return this;
+        }
+
+        /** A stateless operator: before the keyBy, or after the keyed operator once there is one. */
+        public Builder operator(Supplier<Operator> factory) {
+            if (keyedOperator == null) {
+                operators.add(factory);
+            } else {
+                afterKeyed.add(factory);
+            }
+            return this;
+        }
+
+        /** Routes rows by key to the keyed operator. */
+        public Builder keyBy(KeySelector selector, Supplier<KeyedOperator> operator) {
+            if (keyBy != null) {
+                throw new IllegalStateException("pipeline " + id + " already has a keyBy");
+            }
+            this.keyBy = selector;
+            this.keyedOperator = operator;
+            return this;
+        }
+
+        public PipelineDefinition build() {
+            return new PipelineDefinition(this);
+        }
+    }
+}
