@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code floe run} in a JVM of its own, started from the test class path, so a test can kill it
- * the hard way. Its output goes to a log file under it/target/it-logs.
+ * Floe in a JVM of its own, started from the test class path, so a test can kill it the hard way.
+ * Its output goes to a log file under it/target/it-logs.
  */
-final class FloeProcess implements AutoCloseable {
+public final class FloeProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
 
@@ -26,7 +26,13 @@ final class FloeProcess implements AutoCloseable {
     }
 
     /** Starts {@code floe run --config config} with {@code environment} added to this one's. */
-    static FloeProcess run(Path config, Map<String, String> environment, String name) {
+    public static FloeProcess run(Path config, Map<String, String> environment, String name) {
+        return start("dev.floe.engine.cli.FloeCli", List.of("run", "--config", config.toString()), environment, name);
+    }
+
+    /** Starts {@code mainClass} with {@code arguments} with {@code environment} added to this one's. */
+    public static FloeProcess start(
+            String mainClass, List<String> arguments, Map<String, String> environment, String name) {
         Path log = Path.of(System.getProperty("floe.it.logDir", "target/it-logs"), name + ".log")
                 .toAbsolutePath();
         List<String> command = new ArrayList<>();
@@ -35,10 +41,8 @@ final class FloeProcess implements AutoCloseable {
         command.add("-Dlogback.configurationFile=" + resource("child-logback.xml"));
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add("dev.floe.engine.cli.FloeCli");
-        command.add("run");
-        command.add("--config");
-        command.add(config.toString());
+        command.add(mainClass);
+        command.addAll(arguments);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         try {
@@ -46,7 +50,7 @@ final class FloeProcess implements AutoCloseable {
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             return new FloeProcess(builder.start(), log);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start a Floe process for " + config, e);
+            throw new UncheckedIOException("Cannot start " + mainClass + " " + arguments, e);
         }
     }
 
@@ -58,12 +62,12 @@ final class FloeProcess implements AutoCloseable {
         }
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Waits for the process to end and returns its exit status. */
-    int awaitExit(Duration timeout) {
+    public int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new AssertionError("the Floe process did not end within " + timeout + "; see " + log);
@@ -76,18 +80,18 @@ final class FloeProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no final checkpoint. */
-    int kill() {
+    public int kill() {
         process.destroyForcibly();
         return awaitExit(Duration.ofSeconds(30));
     }
 
     /** SIGTERM: Floe takes a final checkpoint, commits it and exits. */
-    int stop() {
+    public int stop() {
         process.destroy();
         return awaitExit(Duration.ofSeconds(90));
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 

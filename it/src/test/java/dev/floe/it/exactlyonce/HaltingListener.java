@@ -13,7 +13,7 @@ public final class HaltingListener implements CheckpointListener {
     /** The exit status of a halted process, as a shell reports a SIGKILL. */
     public static final int HALTED = 137;
 
-    static final String VARIABLE = "FLOE_TEST_HALT_AT";
+    public static final String VARIABLE = "FLOE_TEST_HALT_AT";
 
     private final CheckpointPhase phase;
     private final long fromCheckpoint;

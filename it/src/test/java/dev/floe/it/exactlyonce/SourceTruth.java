@@ -30,9 +30,9 @@ import org.apache.kafka.common.serialization.ByteBufferDeserializer;
  * @param validOrderIds order ids of the records that decode, one per record
  * @param badRecords {@code partition@offset} of the records that do not
  */
-record SourceTruth(List<Long> validOrderIds, Set<String> badRecords) {
+public record SourceTruth(List<Long> validOrderIds, Set<String> badRecords) {
 
-    static SourceTruth read(String bootstrapServers, String registryUrl, String topic) {
+    public static SourceTruth read(String bootstrapServers, String registryUrl, String topic) {
         List<Long> ids = new ArrayList<>();
         Set<String> bad = new HashSet<>();
         try (CachingSchemaRegistry registry =
@@ -51,7 +51,7 @@ record SourceTruth(List<Long> validOrderIds, Set<String> badRecords) {
     }
 
     /** The {@code partition@offset} each dead letter of {@code topic} says it came from, in order. */
-    static List<String> deadLetterSources(String bootstrapServers, String topic) {
+    public static List<String> deadLetterSources(String bootstrapServers, String topic) {
         List<String> sources = new ArrayList<>();
         for (ConsumerRecord<ByteBuffer, ByteBuffer> record : readAll(bootstrapServers, topic)) {
             sources.add(header(record, "floe.source.partition") + "@" + header(record, "floe.source.offset"));
@@ -68,7 +68,7 @@ record SourceTruth(List<Long> validOrderIds, Set<String> badRecords) {
     }
 
     /** Every committed record of {@code topic}, read to the end offsets seen at the start. */
-    static List<ConsumerRecord<ByteBuffer, ByteBuffer>> readAll(String bootstrapServers, String topic) {
+    public static List<ConsumerRecord<ByteBuffer, ByteBuffer>> readAll(String bootstrapServers, String topic) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -18,17 +18,17 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.io.CloseableIterable;
 
 /** Reads a table the way any Iceberg client would, with a catalog of its own. */
-final class TableProbe {
+public final class TableProbe {
     private final CatalogConfig catalog;
     private final TableIdentifier table;
 
-    TableProbe(CatalogConfig catalog, String table) {
+    public TableProbe(CatalogConfig catalog, String table) {
         this.catalog = catalog;
         this.table = TableIdentifier.parse(table);
     }
 
     /** The newest checkpoint the pipeline committed, or 0. */
-    long committedCheckpoint(String pipelineId) {
+    public long committedCheckpoint(String pipelineId) {
         return withTable(loaded -> loaded == null
                 ? 0L
                 : SnapshotMarkers.latest(loaded, pipelineId)
@@ -37,7 +37,7 @@ final class TableProbe {
     }
 
     /** The values of a long column in every row of the table's current snapshot. */
-    List<Long> longColumn(String column) {
+    public List<Long> longColumn(String column) {
         return withTable(loaded -> {
             List<Long> values = new ArrayList<>();
             if (loaded == null) {
@@ -54,13 +54,30 @@ final class TableProbe {
     }
 
     /** The {@code floe.*} summaries of the table's snapshots, oldest first. */
-    List<Map<String, String>> summaries() {
+    public List<Map<String, String>> summaries() {
         return withTable(loaded -> {
             List<Map<String, String>> summaries = new ArrayList<>();
             if (loaded != null) {
                 loaded.snapshots().forEach(snapshot -> summaries.add(snapshot.summary()));
             }
             return summaries;
+        });
+    }
+
+    /** Every row of the table's current snapshot. */
+    public List<Record> rows() {
+        return withTable(loaded -> {
+            List<Record> rows = new ArrayList<>();
+            if (loaded == null) {
+                return rows;
+            }
+            try (CloseableIterable<Record> records =
+                    IcebergGenerics.read(loaded).build()) {
+                records.forEach(rows::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return rows;
         });
     }
 

@@ -4,7 +4,9 @@ package dev.floe.engine.checkpoint;
 public enum CheckpointPhase {
     /** A subtask received barrier N and has not yet finished its files. */
     BARRIER_RECEIVED,
-    /** A subtask finished its files for N and is about to acknowledge. */
+    /** A keyed subtask took N's state snapshot and is writing it to checkpoint storage. */
+    STATE_UPLOADING,
+    /** A subtask finished its files (and state) for N and is about to acknowledge. */
     SUBTASK_PREPARED,
     /** Checkpoint N's metadata is durable; nothing of N is committed yet. */
     CHECKPOINT_STORED,

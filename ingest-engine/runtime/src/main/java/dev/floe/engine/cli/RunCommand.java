@@ -4,6 +4,7 @@ import dev.floe.engine.FloeRuntime;
 import dev.floe.engine.config.ConfigLoader;
 import dev.floe.engine.config.FloeConfig;
 import dev.floe.engine.pipeline.Pipeline;
+import dev.floe.engine.pipeline.RunMode;
 import dev.floe.engine.spi.config.ConfigException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,6 +38,14 @@ public final class RunCommand implements Callable<Integer> {
             description = "How long a stop may take to commit the final checkpoint (default: ${DEFAULT-VALUE})")
     Duration stopTimeout;
 
+    @Option(
+            names = "--until-end",
+            description = {
+                "Read each partition up to where it ended when the run started, commit, and exit 0:",
+                "a backfill. Without it, Floe reads until stopped."
+            })
+    boolean untilEnd;
+
     @Override
     public Integer call() {
         FloeConfig loaded;
@@ -46,7 +55,8 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return FloeCli.EXIT_USAGE;
         }
-        FloeRuntime runtime = FloeRuntime.start(loaded, Clock.systemUTC());
+        FloeRuntime runtime =
+                FloeRuntime.start(loaded, Clock.systemUTC(), untilEnd ? RunMode.UNTIL_END : RunMode.CONTINUOUS);
         AtomicBoolean exiting = new AtomicBoolean();
         Thread hook = new Thread(
                 () -> {

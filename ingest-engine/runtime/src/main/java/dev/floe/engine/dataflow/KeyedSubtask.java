@@ -239,18 +239,72 @@ public final class KeyedSubtask implements Runnable {
         long checkpointId = barrier.checkpointId;
         listeners.notify(pipelineId, CheckpointPhase.BARRIER_RECEIVED, checkpointId, acknowledgerId);
         WriteResult result = output.barrier(checkpointId);
-        backend.snapshot(checkpointId, storage).whenComplete((handle, error) -> {
-            if (error != null) {
-                failure.accept(error);
-                return;
-            }
-            listeners.notify(pipelineId, CheckpointPhase.SUBTASK_PREPARED, checkpointId, acknowledgerId);
-            coordinator.acknowledge(new Acknowledgement(
-                    checkpointId, acknowledgerId, SourceOffsets.empty(), result, List.of(), handle));
-        });
+        backend.snapshot(
+                        checkpointId,
+                        new NotifyingStorage(
+                                storage,
+                                () -> listeners.notify(
+                                        pipelineId, CheckpointPhase.STATE_UPLOADING, checkpointId, acknowledgerId)))
+                .whenComplete((handle, error) -> {
+                    if (error != null) {
+                        failure.accept(error);
+                        return;
+                    }
+                    listeners.notify(pipelineId, CheckpointPhase.SUBTASK_PREPARED, checkpointId, acknowledgerId);
+                    coordinator.acknowledge(new Acknowledgement(
+                            checkpointId, acknowledgerId, SourceOffsets.empty(), result, List.of(), handle));
+                });
         aligning = -1;
         gate.unblockAll();
         return barrier.finalBarrier;
+    }
+
+    /** Checkpoint storage that reports when a snapshot starts being written. */
+    private static final class NotifyingStorage implements CheckpointStorage {
+        private final CheckpointStorage storage;
+        private final Runnable beforeWrite;
+
+        NotifyingStorage(CheckpointStorage storage, Runnable beforeWrite) {
+            this.storage = storage;
+            this.beforeWrite = beforeWrite;
+        }
+
+        @Override
+        public java.util.Optional<dev.floe.engine.checkpoint.StoredCheckpoint> latest() {
+            return storage.latest();
+        }
+
+        @Override
+        public void store(
+                dev.floe.engine.checkpoint.StoredCheckpoint checkpoint, java.util.Map<String, byte[]> attachments) {
+            storage.store(checkpoint, attachments);
+        }
+
+        @Override
+        public byte[] read(String path) {
+            return storage.read(path);
+        }
+
+        @Override
+        public void write(String path, byte[] bytes) {
+            beforeWrite.run();
+            storage.write(path, bytes);
+        }
+
+        @Override
+        public String attachmentPath(long checkpointId, String name) {
+            return storage.attachmentPath(checkpointId, name);
+        }
+
+        @Override
+        public void retain(int keep, java.util.Set<String> referenced) {
+            storage.retain(keep, referenced);
+        }
+
+        @Override
+        public String describe() {
+            return storage.describe();
+        }
     }
 
     private KeyedOperatorContext context() {

@@ -249,7 +249,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         int parallelism = definition.parallelism();
         List<KafkaSourceReader> readers = new ArrayList<>();
         Map<SourcePartition, Long> start = new HashMap<>();
-        Map<SourcePartition, Long> ends = new HashMap<>();
+        List<SourceOffsets> ends = new ArrayList<>();
         for (int i = 0; i < parallelism; i++) {
             KafkaSourceReader reader = new KafkaSourceReader(
                     consumer,
@@ -259,7 +259,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
             reader.seek(plan.seek(), plan.unknownFromEarliest());
             start.putAll(reader.positions().asMap());
             if (mode == RunMode.UNTIL_END) {
-                ends.putAll(reader.endOffsets().asMap());
+                ends.add(reader.hasPartitions() ? reader.endOffsets() : SourceOffsets.empty());
             }
             readers.add(reader);
         }
@@ -319,7 +319,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
                     definition.onError(),
                     plan.skip(),
                     keyed ? new EventTime() : null,
-                    mode == RunMode.UNTIL_END ? SourceOffsets.of(ends) : null,
+                    mode == RunMode.UNTIL_END ? ends.get(i) : null,
                     this::sourceEnded,
                     this::fail);
             subtasks.add(subtask);

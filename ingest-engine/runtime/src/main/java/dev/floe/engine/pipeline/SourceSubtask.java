@@ -24,7 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +58,7 @@ final class SourceSubtask implements Runnable {
     private final SourceOffsets endOffsets;
     private final OffsetTable ends;
     private final Runnable inputEnded;
-    private final ConcurrentLinkedQueue<Barrier> barriers = new ConcurrentLinkedQueue<>();
+    private final LinkedBlockingDeque<Barrier> barriers = new LinkedBlockingDeque<>();
     private final AtomicLong rejected = new AtomicLong();
 
     /** Counted on the subtask's thread and published once per poll: no atomic operation per record. */
@@ -162,6 +163,19 @@ final class SourceSubtask implements Runnable {
                         return;
                     }
                 }
+                if (!reader.hasPartitions()) {
+                    // nothing to read: wait for the next barrier instead
+                    Barrier next = barriers.pollFirst(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    if (next != null) {
+                        barriers.addFirst(next);
+                    }
+                    if (endOffsets != null && !ended) {
+                        ended = true;
+                        output.endOfInput();
+                        inputEnded.run();
+                    }
+                    continue;
+                }
                 if (paused || ended) {
                     reader.pause();
                 } else {
@@ -180,6 +194,8 @@ final class SourceSubtask implements Runnable {
             }
         } catch (CancellationException e) {
             // the pipeline is stopping and closed the exchange this subtask was waiting on
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             if (!stopped) {
                 failure.fail(e);

@@ -88,12 +88,20 @@ public final class KafkaSourceReader implements AutoCloseable {
         }
     }
 
+    /** Whether any partition is assigned: a subtask of a pipeline wider than its topics may have none. */
+    public boolean hasPartitions() {
+        return !assignment.isEmpty();
+    }
+
     /**
      * Polls once and hands every record to {@code handler}, in offset order per partition.
      *
      * @return the number of records handled; 0 also when {@link #wakeup()} interrupted the poll
      */
     public int poll(Duration timeout, RecordHandler handler) {
+        if (assignment.isEmpty()) {
+            throw new IllegalStateException("Cannot poll a reader with no partitions; check hasPartitions()");
+        }
         ConsumerRecords<ByteBuffer, ByteBuffer> records;
         try {
             records = consumer.poll(timeout);
