@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,6 +21,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,16 @@ public final class TrinoServer implements AutoCloseable {
      * and its output in {@code logFile}.
      */
     public static TrinoServer start(TrinoDistribution distribution, JavaHome java, Path directory, Path logFile) {
+        return start(distribution, java, directory, logFile, List.of());
+    }
+
+    /**
+     * Starts Trino as {@link #start(TrinoDistribution, JavaHome, Path, Path)} does, with {@code
+     * connectorJars} added to the Iceberg connector's class path: a JDBC driver for a catalog
+     * database Trino does not ship one for (SQLite, say).
+     */
+    public static TrinoServer start(
+            TrinoDistribution distribution, JavaHome java, Path directory, Path logFile, List<Path> connectorJars) {
         Objects.requireNonNull(distribution, "distribution");
         if (java.feature() < TrinoDistribution.JAVA_FEATURE) {
             throw new IllegalArgumentException("Cannot start Trino " + TrinoDistribution.VERSION + " with Java "
@@ -62,7 +74,8 @@ public final class TrinoServer implements AutoCloseable {
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = freePort();
             try {
-                return new TrinoServer(ServerProcess.start(launch(distribution, java, directory, logFile, port)), port);
+                return new TrinoServer(
+                        ServerProcess.start(launch(distribution, java, directory, logFile, port, connectorJars)), port);
             } catch (IllegalStateException e) {
                 last = e;
                 if (!logMentions(logFile, "Address already in use")) {
@@ -75,11 +88,22 @@ public final class TrinoServer implements AutoCloseable {
     }
 
     private static ServerProcess.Launch launch(
-            TrinoDistribution distribution, JavaHome java, Path directory, Path logFile, int port) {
+            TrinoDistribution distribution,
+            JavaHome java,
+            Path directory,
+            Path logFile,
+            int port,
+            List<Path> connectorJars) {
         Path etc = directory.resolve("etc").toAbsolutePath();
         Path data = directory.resolve("data").toAbsolutePath();
+        Path plugins = connectorJars.isEmpty()
+                ? distribution.pluginDirectory()
+                : directory.resolve("plugin").toAbsolutePath();
         try {
             Files.createDirectories(etc);
+            if (!connectorJars.isEmpty()) {
+                linkConnector(distribution, plugins.resolve("iceberg"), connectorJars);
+            }
             Files.createDirectories(data);
             Files.writeString(
                     etc.resolve("config.properties"),
@@ -90,7 +114,7 @@ public final class TrinoServer implements AutoCloseable {
                             "discovery.uri", "http://" + HOST + ":" + port,
                             "query.max-memory", "512MB",
                             "query.max-memory-per-node", "512MB",
-                            "plugin.dir", distribution.pluginDirectory().toString(),
+                            "plugin.dir", plugins.toString(),
                             "catalog.management", "dynamic",
                             "catalog.store", "memory",
                             // the output is the process's, which goes to the log file
@@ -129,6 +153,22 @@ public final class TrinoServer implements AutoCloseable {
                 logFile,
                 line -> line.contains(READY),
                 START_TIMEOUT);
+    }
+
+    /** A connector folder of links to the distribution's connector jars and to {@code extra}. */
+    private static void linkConnector(TrinoDistribution distribution, Path folder, List<Path> extra)
+            throws IOException {
+        Files.createDirectories(folder);
+        List<Path> jars = new ArrayList<>(extra);
+        try (Stream<Path> shipped = Files.list(distribution.pluginDirectory().resolve("iceberg"))) {
+            shipped.filter(Files::isRegularFile).forEach(jars::add);
+        }
+        for (Path jar : jars) {
+            Path link = folder.resolve(jar.getFileName());
+            if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createSymbolicLink(link, jar.toAbsolutePath());
+            }
+        }
     }
 
     private static String properties(Map<String, String> values) {
