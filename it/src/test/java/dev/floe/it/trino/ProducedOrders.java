@@ -33,11 +33,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param priceSum the sum of every price
  * @param endOffsets the next offset of every partition
  */
-record ProducedOrders(long count, long distinctOrderIds, BigDecimal priceSum, Map<Integer, Long> endOffsets) {
+public record ProducedOrders(long count, long distinctOrderIds, BigDecimal priceSum, Map<Integer, Long> endOffsets) {
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
-    static ProducedOrders read(String bootstrapServers, String topic) {
+    public static ProducedOrders read(String bootstrapServers, String topic) {
         Schema schema = OrderSchema.avro();
         GenericDatumReader<GenericRecord> reader = new GenericDatumReader<>(schema);
         Schema priceSchema = schema.getField("price").schema();
