@@ -29,6 +29,8 @@ public record CatalogConfig(String name, String type, String uri, String warehou
         Map<String, String> all = new HashMap<>();
         // one FileIO for every scheme: s3:// through S3FileIO, file:// through Hadoop's local FS
         all.put(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.io.ResolvingFileIO");
+        // S3FileIO's default, the Apache client, is not on Floe's class path; the URLConnection one is
+        all.put("http-client.type", "urlconnection");
         if (type.equals("jdbc")) {
             // the schema version that views need and that Trino expects
             all.put("jdbc.schema-version", "V1");

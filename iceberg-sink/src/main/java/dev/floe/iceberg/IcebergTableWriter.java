@@ -53,6 +53,13 @@ final class IcebergTableWriter implements SinkWriter {
     private OpenFile unpartitioned;
     private long records;
     private long bytes;
+    /**
+     * Finished files' sizes over Parquet's estimates of them just before they closed. Parquet
+     * estimates an open file by its buffered, uncompressed pages, several times the compressed
+     * size; files roll when the estimate times this ratio reaches the target, so that they come
+     * out at the target size. 0 until a file finished.
+     */
+    private double sizeOverEstimate;
 
     IcebergTableWriter(IcebergSink sink, int subtask) {
         this.sink = sink;
@@ -93,7 +100,8 @@ final class IcebergTableWriter implements SinkWriter {
         records++;
         if (++file.rowsSinceCheck >= SIZE_CHECK_INTERVAL) {
             file.rowsSinceCheck = 0;
-            if (file.writer.length() >= targetFileSize) {
+            double ratio = sizeOverEstimate == 0 ? 1 : sizeOverEstimate;
+            if (file.writer.length() * ratio >= targetFileSize) {
                 roll(file);
             }
         }
@@ -158,6 +166,7 @@ final class IcebergTableWriter implements SinkWriter {
     }
 
     private void finish(OpenFile file) {
+        long estimate = file.writer.length();
         try {
             file.writer.close();
         } catch (IOException | UncheckedIOException e) {
@@ -169,6 +178,10 @@ final class IcebergTableWriter implements SinkWriter {
         DataFile dataFile = file.writer.toDataFile();
         finished.add(dataFile);
         bytes += dataFile.fileSizeInBytes();
+        if (estimate > 0 && dataFile.recordCount() >= SIZE_CHECK_INTERVAL) {
+            double observed = (double) dataFile.fileSizeInBytes() / estimate;
+            sizeOverEstimate = sizeOverEstimate == 0 ? observed : (sizeOverEstimate + observed) / 2;
+        }
     }
 
     private void closeAll() {

@@ -2,6 +2,7 @@ package dev.floe.deploy.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.floe.deploy.trino.TrinoDistribution;
 import dev.floe.engine.FloeRuntime;
 import dev.floe.engine.cli.DurationConverter;
 import dev.floe.engine.cli.FloeCli;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -85,6 +87,21 @@ public final class DemoCommand implements Callable<Integer> {
     boolean exit;
 
     @Option(
+            names = "--trino",
+            description = {
+                "Start Trino on the demo's table once everything produced is ingested, and print a few queries"
+                        + " (needs Java 24 or newer: TRINO_JAVA_HOME or an installed JDK)"
+            })
+    boolean trino;
+
+    @Option(
+            names = "--trino-archive",
+            paramLabel = "FILE",
+            description = "Trino's server tarball, unpacked once into ~/.cache/floe (default: Maven's local"
+                    + " repository, where ./floe demo --trino fetches it)")
+    Path trinoArchive;
+
+    @Option(
             names = "--timeout",
             defaultValue = "15m",
             paramLabel = "DURATION",
@@ -139,30 +156,50 @@ public final class DemoCommand implements Callable<Integer> {
                 long deadLettered = progress.deadLettered();
                 double seconds = (System.nanoTime() - started) / 1e9;
                 printTable(out, progress, committed, deadLettered, report);
-                if (exit) {
-                    runtime.stop(Duration.ofSeconds(60));
-                    out.println(summary(report == null ? 0 : report.produced(), committed, deadLettered, seconds));
-                    return complete && report != null && report.produced() == committed + deadLettered
-                            ? 0
-                            : FloeCli.EXIT_FAILURE;
+                Optional<DemoTrino> trinoServer = trino && complete ? startTrino(out, environment) : Optional.empty();
+                try {
+                    if (trinoServer.isPresent()) {
+                        trinoServer.get().printQueries(out);
+                    }
+                    if (exit) {
+                        runtime.stop(Duration.ofSeconds(60));
+                        out.println(summary(report == null ? 0 : report.produced(), committed, deadLettered, seconds));
+                        return complete && report != null && report.produced() == committed + deadLettered
+                                ? 0
+                                : FloeCli.EXIT_FAILURE;
+                    }
+                    out.println();
+                    out.println("Floe keeps ingesting what is produced to '" + TOPIC + "' (Confluent Avro, schema"
+                            + " subject '" + TOPIC + "-value')"
+                            + trinoServer
+                                    .map(server -> "; query it in Trino at " + server.jdbcUrl())
+                                    .orElse("")
+                            + ". Press Ctrl-C to stop.");
+                    // Ctrl-C: stop with a final checkpoint, then let this thread close everything in order
+                    Runtime.getRuntime()
+                            .addShutdownHook(new Thread(
+                                    () -> {
+                                        runtime.stop(Duration.ofSeconds(30));
+                                        awaitQuietly(closed);
+                                    },
+                                    "floe-demo-stop"));
+                    runtime.terminated().join();
+                    return 0;
+                } finally {
+                    trinoServer.ifPresent(DemoTrino::close);
                 }
-                out.println();
-                out.println("Floe keeps ingesting what is produced to '" + TOPIC + "' (Confluent Avro, schema"
-                        + " subject '" + TOPIC + "-value'). Press Ctrl-C to stop.");
-                // Ctrl-C: stop with a final checkpoint, then let this thread close everything in order
-                Runtime.getRuntime()
-                        .addShutdownHook(new Thread(
-                                () -> {
-                                    runtime.stop(Duration.ofSeconds(30));
-                                    awaitQuietly(closed);
-                                },
-                                "floe-demo-stop"));
-                runtime.terminated().join();
-                return 0;
             }
         } finally {
             closed.countDown();
         }
+    }
+
+    private Optional<DemoTrino> startTrino(PrintStream out, DemoEnvironment environment) {
+        out.println();
+        Path archive = trinoArchive != null
+                ? trinoArchive
+                : TrinoDistribution.archiveInLocalRepository(Path.of(System.getProperty("user.home")));
+        return DemoTrino.start(out, environment, archive);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -1,5 +1,6 @@
 package dev.floe.engine.checkpoint;
 
+import dev.floe.engine.config.CheckpointLocation;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -8,7 +9,15 @@ import java.util.Set;
  * Where one pipeline's completed checkpoints are kept. A checkpoint counts as completed exactly
  * when {@link #store} returns: its metadata is written last and atomically.
  */
-public interface CheckpointStorage {
+public interface CheckpointStorage extends AutoCloseable {
+    /** The storage of pipeline {@code pipelineId} at {@code location}, chosen by its kind. */
+    static CheckpointStorage open(CheckpointLocation location, String pipelineId) {
+        if (location instanceof CheckpointLocation.S3 s3) {
+            return new S3CheckpointStorage(s3, pipelineId);
+        }
+        return new LocalCheckpointStorage(((CheckpointLocation.Local) location).directory(), pipelineId);
+    }
+
     /** The newest completed checkpoint, or empty when there is none. */
     Optional<StoredCheckpoint> latest();
 
@@ -41,4 +50,8 @@ public interface CheckpointStorage {
 
     /** Where this storage is, for messages. */
     String describe();
+
+    /** Releases the storage's clients; idempotent. */
+    @Override
+    default void close() {}
 }

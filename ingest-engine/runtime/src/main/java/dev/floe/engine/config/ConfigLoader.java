@@ -177,24 +177,69 @@ public final class ConfigLoader {
 
     private static CheckpointConfig checkpoints(ConfigSection section) {
         String storage = section.get(EngineOptions.CHECKPOINT_STORAGE);
-        Path path;
-        if (storage.startsWith("file:")) {
-            path = Paths.get(URI.create(storage));
+        CheckpointLocation location;
+        if (storage.startsWith("s3://")) {
+            location = s3Location(section, storage);
+        } else if (storage.startsWith("file:")) {
+            location =
+                    new CheckpointLocation.Local(Paths.get(URI.create(storage)).toAbsolutePath());
         } else if (storage.matches("[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
             section.problem(
                     EngineOptions.CHECKPOINT_STORAGE,
-                    "checkpoint storage '" + storage + "' is not a local directory (a path or file:// URI)");
-            path = Paths.get("floe-checkpoints");
+                    "checkpoint storage '" + storage + "' is neither a local directory (a path or file:// URI) nor"
+                            + " an s3:// URI");
+            location = null;
         } else {
-            path = Paths.get(storage);
+            location = new CheckpointLocation.Local(Paths.get(storage).toAbsolutePath());
+        }
+        if (location == null) {
+            location =
+                    new CheckpointLocation.Local(Paths.get("floe-checkpoints").toAbsolutePath());
         }
         return new CheckpointConfig(
                 section.get(EngineOptions.CHECKPOINT_INTERVAL),
-                path.toAbsolutePath(),
+                location,
                 section.get(EngineOptions.CHECKPOINT_TIMEOUT),
                 section.get(EngineOptions.CHECKPOINT_MIN_PAUSE),
                 section.get(EngineOptions.CHECKPOINT_RETAINED),
                 section.get(EngineOptions.MAX_PENDING_COMMITS));
+    }
+
+    /** The bucket, prefix and client of an s3:// storage URI, or null when the section has problems. */
+    private static CheckpointLocation.S3 s3Location(ConfigSection section, String storage) {
+        ConfigSection s3 = section.get(EngineOptions.CHECKPOINT_S3_SECTION);
+        String path = storage.substring("s3://".length());
+        int slash = path.indexOf('/');
+        String bucket = slash < 0 ? path : path.substring(0, slash);
+        String prefix = slash < 0 ? "" : path.substring(slash + 1);
+        if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+            section.problem(
+                    EngineOptions.CHECKPOINT_STORAGE,
+                    "'" + bucket + "' in '" + storage + "' is not a bucket name (3 to 63 lower-case letters, digits,"
+                            + " '.' and '-')");
+            return null;
+        }
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            prefix += "/";
+        }
+        String accessKeyId = s3.get(EngineOptions.S3_ACCESS_KEY_ID);
+        String secretAccessKey = s3.get(EngineOptions.S3_SECRET_ACCESS_KEY);
+        if ((accessKeyId == null) != (secretAccessKey == null)) {
+            s3.problem(
+                    accessKeyId == null ? EngineOptions.S3_ACCESS_KEY_ID : EngineOptions.S3_SECRET_ACCESS_KEY,
+                    "static credentials need both accessKeyId and secretAccessKey");
+            return null;
+        }
+        String endpoint = s3.get(EngineOptions.S3_ENDPOINT);
+        return new CheckpointLocation.S3(
+                bucket,
+                prefix,
+                new S3ClientConfig(
+                        endpoint == null ? null : URI.create(endpoint),
+                        s3.get(EngineOptions.S3_REGION),
+                        s3.get(EngineOptions.S3_PATH_STYLE_ACCESS),
+                        accessKeyId,
+                        secretAccessKey));
     }
 
     private PipelineConfig pipeline(ConfigSection root, ConfigSection section, ConfigOption<ConfigSection> sinkOption) {

@@ -91,7 +91,8 @@ public final class EngineOptions {
 
     public static final ConfigOption<String> CHECKPOINT_STORAGE = ConfigOption.string("storage")
             .defaultValue("floe-checkpoints")
-            .description("Where checkpoints are stored: a local directory (a path or file:// URI)");
+            .description("Where checkpoints are stored: a local directory (a path or file:// URI), or"
+                    + " s3://bucket/prefix in S3 or an S3-compatible store (see checkpoints.s3)");
 
     public static final ConfigOption<Duration> CHECKPOINT_TIMEOUT = ConfigOption.of("timeout", ValueType.DURATION)
             .defaultValue(Duration.ofMinutes(10))
@@ -113,6 +114,37 @@ public final class EngineOptions {
             .description("Completed checkpoints that may wait for their commit (a catalog outage, say) before"
                     + " the sources pause");
 
+    // checkpoints: s3
+
+    public static final ConfigOption<String> S3_ENDPOINT = ConfigOption.string("endpoint")
+            .constraint(url -> url.startsWith("http://") || url.startsWith("https://"), "an http:// or https:// URL")
+            .description("The endpoint of an S3-compatible store (MinIO, Ceph, ...); default: AWS's endpoint for the"
+                    + " region");
+
+    public static final ConfigOption<String> S3_REGION = ConfigOption.string("region")
+            .description("The bucket's region; default: the AWS SDK's region chain (AWS_REGION, the profile)");
+
+    public static final ConfigOption<Boolean> S3_PATH_STYLE_ACCESS = ConfigOption.of(
+                    "pathStyleAccess", ValueType.BOOLEAN)
+            .defaultValue(false)
+            .description("Address buckets as endpoint/bucket instead of bucket.endpoint, as most S3-compatible"
+                    + " stores need");
+
+    public static final ConfigOption<String> S3_ACCESS_KEY_ID = ConfigOption.string("accessKeyId")
+            .description("Access key id; default: the AWS SDK's credentials chain (environment, profile, instance"
+                    + " role)");
+
+    public static final ConfigOption<String> S3_SECRET_ACCESS_KEY =
+            ConfigOption.string("secretAccessKey").secret().description("Secret access key of accessKeyId");
+
+    public static final ConfigSpec CHECKPOINT_S3 = ConfigSpec.of(
+            "s3",
+            "How checkpoint storage on s3:// reaches its bucket",
+            List.of(S3_ENDPOINT, S3_REGION, S3_PATH_STYLE_ACCESS, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY));
+
+    public static final ConfigOption<ConfigSection> CHECKPOINT_S3_SECTION =
+            ConfigOption.section("s3", CHECKPOINT_S3).description(CHECKPOINT_S3.description());
+
     public static final ConfigSpec CHECKPOINTS = ConfigSpec.of(
             "checkpoints",
             "When checkpoints are taken and where they are stored",
@@ -122,7 +154,8 @@ public final class EngineOptions {
                     CHECKPOINT_TIMEOUT,
                     CHECKPOINT_MIN_PAUSE,
                     CHECKPOINT_RETAINED,
-                    MAX_PENDING_COMMITS));
+                    MAX_PENDING_COMMITS,
+                    CHECKPOINT_S3_SECTION));
 
     // pipelines: source
 

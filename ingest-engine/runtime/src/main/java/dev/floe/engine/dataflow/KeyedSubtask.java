@@ -305,6 +305,11 @@ public final class KeyedSubtask implements Runnable {
         public String describe() {
             return storage.describe();
         }
+
+        @Override
+        public void close() {
+            // the pipeline owns the storage
+        }
     }
 
     private KeyedOperatorContext context() {

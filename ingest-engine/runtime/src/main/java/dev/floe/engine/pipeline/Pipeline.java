@@ -8,7 +8,6 @@ import dev.floe.engine.checkpoint.CheckpointCoordinator;
 import dev.floe.engine.checkpoint.CheckpointStorage;
 import dev.floe.engine.checkpoint.CommitSequence;
 import dev.floe.engine.checkpoint.Listeners;
-import dev.floe.engine.checkpoint.LocalCheckpointStorage;
 import dev.floe.engine.checkpoint.StoredCheckpoint;
 import dev.floe.engine.config.FloeConfig;
 import dev.floe.engine.dataflow.Exchange;
@@ -201,8 +200,8 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
                 "find the partitions of " + definition.source().topics(),
                 () -> discovery.partitions(definition.source().topics()));
 
-        CheckpointStorage storage =
-                new LocalCheckpointStorage(global.checkpoints().storage(), definition.id());
+        CheckpointStorage storage = CheckpointStorage.open(global.checkpoints().storage(), definition.id());
+        resources.add(storage);
         GroupOffsets groups = new GroupOffsets(admin, KAFKA_TIMEOUT);
         resources.add(groups);
         KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(

@@ -1,0 +1,184 @@
+package dev.floe.it.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.floe.engine.EngineErrorCode;
+import dev.floe.engine.checkpoint.CheckpointStorage;
+import dev.floe.engine.checkpoint.StoredCheckpoint;
+import dev.floe.engine.config.CheckpointLocation;
+import dev.floe.engine.config.S3ClientConfig;
+import dev.floe.engine.spi.error.FatalException;
+import dev.floe.engine.spi.error.RetriableException;
+import dev.floe.engine.spi.sink.SourceOffsets;
+import dev.floe.engine.spi.sink.SourcePartition;
+import dev.floe.it.servers.ExternalServers;
+import dev.floe.it.servers.ExternalServersExtension;
+import dev.floe.it.servers.S3Store;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** Checkpoint storage on S3, against two independent S3-compatible stores. */
+@ExtendWith(ExternalServersExtension.class)
+class S3CheckpointStorageIT {
+    private static final AtomicInteger PREFIXES = new AtomicInteger();
+
+    private final ExternalServers servers;
+
+    S3CheckpointStorageIT(ExternalServers servers) {
+        this.servers = servers;
+    }
+
+    private static CheckpointLocation.S3 location(S3Store store, String bucket, String prefix) {
+        return new CheckpointLocation.S3(
+                bucket,
+                prefix,
+                new S3ClientConfig(
+                        store.endpoint(), S3Store.REGION, true, S3Store.ACCESS_KEY_ID, S3Store.SECRET_ACCESS_KEY));
+    }
+
+    private static String newPrefix() {
+        return "checkpoints-" + PREFIXES.incrementAndGet() + "/";
+    }
+
+    private static StoredCheckpoint checkpoint(long id, long offset) {
+        SourcePartition partition = new SourcePartition("orders", 0);
+        return new StoredCheckpoint(
+                "orders",
+                id,
+                Instant.parse("2026-01-01T00:00:00Z").plusSeconds(id),
+                SourceOffsets.of(Map.of(partition, offset)),
+                SourceOffsets.of(Map.of(partition, offset - 10)),
+                new StoredCheckpoint.SinkState(("pending files of " + id).getBytes(StandardCharsets.UTF_8)),
+                List.of(new StoredCheckpoint.DeadLetterBatch(id, "chk-" + id + "/dead-letters", 1)));
+    }
+
+    private static Set<String> keys(S3Client client, String bucket, String prefix) {
+        return client.listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix)).contents().stream()
+                .map(S3Object::key)
+                .map(key -> key.substring(prefix.length()))
+                .collect(Collectors.toSet());
+    }
+
+    @ParameterizedTest
+    @EnumSource(S3Store.Kind.class)
+    void storesAttachmentsThenMetadataAndReadsTheNewestBack(S3Store.Kind kind) {
+        S3Store store = servers.store(kind);
+        String bucket = store.createBucket("checkpoints");
+        String prefix = newPrefix();
+        try (CheckpointStorage storage = CheckpointStorage.open(location(store, bucket, prefix), "orders");
+                S3Client client = store.client()) {
+            assertThat(storage.latest()).isEmpty();
+            for (long id = 1; id <= 3; id++) {
+                String path = storage.attachmentPath(id, "dead-letters");
+                storage.store(
+                        checkpoint(id, id * 100), Map.of(path, ("letters " + id).getBytes(StandardCharsets.UTF_8)));
+            }
+
+            assertThat(storage.latest()).contains(checkpoint(3, 300));
+            assertThat(new String(storage.read("chk-2/dead-letters"), StandardCharsets.UTF_8))
+                    .isEqualTo("letters 2");
+            assertThat(keys(client, bucket, prefix + "orders/"))
+                    .containsExactlyInAnyOrder(
+                            "chk-1/_metadata", "chk-1/dead-letters",
+                            "chk-2/_metadata", "chk-2/dead-letters",
+                            "chk-3/_metadata", "chk-3/dead-letters");
+            assertThat(storage.describe()).isEqualTo("s3://" + bucket + "/" + prefix + "orders/");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(S3Store.Kind.class)
+    void ignoresACheckpointWhoseMetadataWasNeverWritten(S3Store.Kind kind) {
+        S3Store store = servers.store(kind);
+        String bucket = store.createBucket("checkpoints");
+        String prefix = newPrefix();
+        try (CheckpointStorage storage = CheckpointStorage.open(location(store, bucket, prefix), "orders");
+                S3Client client = store.client()) {
+            storage.store(checkpoint(7, 700), Map.of());
+            // a crash between the attachments and the metadata of checkpoint 8
+            client.putObject(
+                    request -> request.bucket(bucket).key(prefix + "orders/chk-8/dead-letters"),
+                    RequestBody.fromString("half a checkpoint"));
+
+            assertThat(storage.latest()).contains(checkpoint(7, 700));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(S3Store.Kind.class)
+    void retainsTheNewestAndWhatIsStillReferenced(S3Store.Kind kind) {
+        S3Store store = servers.store(kind);
+        String bucket = store.createBucket("checkpoints");
+        String prefix = newPrefix();
+        try (CheckpointStorage storage = CheckpointStorage.open(location(store, bucket, prefix), "orders");
+                S3Client client = store.client()) {
+            for (long id = 1; id <= 5; id++) {
+                storage.store(
+                        checkpoint(id, id * 100),
+                        Map.of(storage.attachmentPath(id, "dead-letters"), new byte[] {(byte) id}));
+            }
+            // one in progress: attachments only
+            client.putObject(
+                    request -> request.bucket(bucket).key(prefix + "orders/chk-6/dead-letters"),
+                    RequestBody.fromString("in progress"));
+
+            storage.retain(2, Set.of("chk-1/dead-letters"));
+
+            assertThat(keys(client, bucket, prefix + "orders/"))
+                    .containsExactlyInAnyOrder(
+                            "chk-1/_metadata",
+                            "chk-1/dead-letters",
+                            "chk-4/_metadata",
+                            "chk-4/dead-letters",
+                            "chk-5/_metadata",
+                            "chk-5/dead-letters",
+                            "chk-6/dead-letters");
+            assertThat(storage.latest()).contains(checkpoint(5, 500));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(S3Store.Kind.class)
+    void refusesCorruptMetadataWithTheObjectInTheMessage(S3Store.Kind kind) {
+        S3Store store = servers.store(kind);
+        String bucket = store.createBucket("checkpoints");
+        String prefix = newPrefix();
+        try (CheckpointStorage storage = CheckpointStorage.open(location(store, bucket, prefix), "orders");
+                S3Client client = store.client()) {
+            client.putObject(
+                    request -> request.bucket(bucket).key(prefix + "orders/chk-3/_metadata"),
+                    RequestBody.fromString("not a checkpoint"));
+
+            assertThatThrownBy(storage::latest)
+                    .isInstanceOf(FatalException.class)
+                    .hasMessageStartingWith(
+                            "Cannot read checkpoint s3://" + bucket + "/" + prefix + "orders/chk-3/_metadata")
+                    .satisfies(
+                            e -> assertThat(((FatalException) e).code()).isEqualTo(EngineErrorCode.CHECKPOINT_CORRUPT));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(S3Store.Kind.class)
+    void reportsAMissingBucketAsRetriable(S3Store.Kind kind) {
+        S3Store store = servers.store(kind);
+        try (CheckpointStorage storage =
+                CheckpointStorage.open(location(store, "no-such-bucket", newPrefix()), "orders")) {
+            assertThatThrownBy(() -> storage.store(checkpoint(1, 100), Map.of()))
+                    .isInstanceOf(RetriableException.class)
+                    .hasMessageStartingWith("Cannot store checkpoint 1 in s3://no-such-bucket/");
+        }
+    }
+}
