@@ -61,7 +61,9 @@ class S3CheckpointStorageIT {
                 SourceOffsets.of(Map.of(partition, offset)),
                 SourceOffsets.of(Map.of(partition, offset - 10)),
                 new StoredCheckpoint.SinkState(("pending files of " + id).getBytes(StandardCharsets.UTF_8)),
-                List.of(new StoredCheckpoint.DeadLetterBatch(id, "chk-" + id + "/dead-letters", 1)));
+                List.of(new StoredCheckpoint.DeadLetterBatch(id, "chk-" + id + "/dead-letters", 1)),
+                128,
+                List.of());
     }
 
     private static Set<String> keys(S3Client client, String bucket, String prefix) {
@@ -95,6 +97,25 @@ class S3CheckpointStorageIT {
                             "chk-2/_metadata", "chk-2/dead-letters",
                             "chk-3/_metadata", "chk-3/dead-letters");
             assertThat(storage.describe()).isEqualTo("s3://" + bucket + "/" + prefix + "orders/");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(S3Store.Kind.class)
+    void writesStateSnapshotsBesideTheirCheckpointAndDeletesThemWithIt(S3Store.Kind kind) {
+        S3Store store = servers.store(kind);
+        String bucket = store.createBucket("checkpoints");
+        String prefix = newPrefix();
+        try (CheckpointStorage storage = CheckpointStorage.open(location(store, bucket, prefix), "orders");
+                S3Client client = store.client()) {
+            byte[] state = "keyed state of subtask 0".getBytes(StandardCharsets.UTF_8);
+            storage.write(storage.attachmentPath(1, "state/orders-0"), state);
+            storage.store(checkpoint(1, 100), Map.of());
+            storage.store(checkpoint(2, 200), Map.of());
+
+            assertThat(storage.read("chk-1/state/orders-0")).isEqualTo(state);
+            storage.retain(1, Set.of());
+            assertThat(keys(client, bucket, prefix + "orders/")).containsExactly("chk-2/_metadata");
         }
     }
 
