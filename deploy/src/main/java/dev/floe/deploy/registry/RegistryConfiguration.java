@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The registry's config (compatibility level, normalize) and modes, globally and per subject.
@@ -196,7 +197,7 @@ final class RegistryConfiguration {
         });
     }
 
-    private <T> T answer(java.util.function.Function<RegistryState, T> query) {
+    private <T> T answer(Function<RegistryState, T> query) {
         try {
             return store.read(query);
         } catch (RegistryException e) {
