@@ -1,5 +1,8 @@
 // Registers the order schema with two independently written Confluent clients and encodes the
 // same orders with each. Prints one JSON line per encoded record: {client, subject, id, value}.
+// Then, with kafkajs: evolves the schema (a new optional field), registers a schema whose enum comes
+// from a reference, encodes an order with each, and tries an incompatible change, printing the
+// registry's refusal as {client, subject, refused: <HTTP status>, message}.
 // Usage: node encode-orders.js <registry-url> <subject-prefix>
 'use strict';
 
@@ -8,25 +11,26 @@ const { SchemaRegistryClient, AvroSerializer, SerdeType } = require('@confluenti
 
 const [url, prefix] = process.argv.slice(2);
 
-const schema = JSON.stringify({
-  type: 'record',
-  name: 'Order',
-  namespace: 'dev.floe.demo',
-  fields: [
-    { name: 'order_id', type: 'long' },
-    { name: 'customer_id', type: 'string' },
-    { name: 'sku', type: 'string' },
-    { name: 'quantity', type: 'int' },
-    { name: 'price', type: { type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 } },
-    { name: 'event_time', type: { type: 'long', logicalType: 'timestamp-micros' } },
-    { name: 'country', type: 'string' },
-    { name: 'currency', type: 'string' },
-    { name: 'gift', type: 'boolean' },
-    { name: 'discount', type: 'double' },
-    { name: 'channel', type: 'string' },
-    { name: 'coupon', type: ['null', 'string'], default: null },
-  ],
-});
+const fields = [
+  { name: 'order_id', type: 'long' },
+  { name: 'customer_id', type: 'string' },
+  { name: 'sku', type: 'string' },
+  { name: 'quantity', type: 'int' },
+  { name: 'price', type: { type: 'bytes', logicalType: 'decimal', precision: 10, scale: 2 } },
+  { name: 'event_time', type: { type: 'long', logicalType: 'timestamp-micros' } },
+  { name: 'country', type: 'string' },
+  { name: 'currency', type: 'string' },
+  { name: 'gift', type: 'boolean' },
+  { name: 'discount', type: 'double' },
+  { name: 'channel', type: 'string' },
+  { name: 'coupon', type: ['null', 'string'], default: null },
+];
+
+function orderSchema(orderFields) {
+  return JSON.stringify({ type: 'record', name: 'Order', namespace: 'dev.floe.demo', fields: orderFields });
+}
+
+const schema = orderSchema(fields);
 
 // The decimals are given as their unscaled two's-complement bytes: 1999.99 and -5.25.
 const orders = [
@@ -71,8 +75,53 @@ async function confluent() {
   }
 }
 
+async function kafkajsEvolution() {
+  const subject = `${prefix}-kafkajs-value`;
+  const registry = new SchemaRegistry({ host: url });
+
+  // version 2: a new optional field, which the subject's BACKWARD level accepts
+  const evolved = orderSchema([...fields, { name: 'note', type: ['null', 'string'], default: null }]);
+  const { id } = await registry.register({ type: SchemaType.AVRO, schema: evolved }, { subject });
+  print('kafkajs-v2', subject, id, await registry.encode(id, { ...orders[0], note: 'gift wrap' }));
+
+  // an enum defined under a subject of its own, used by reference
+  const channelSubject = `${prefix}-channel`;
+  const channel = JSON.stringify({
+    type: 'enum', name: 'Channel', namespace: 'dev.floe.demo', symbols: ['web', 'mobile', 'store', 'partner'],
+  });
+  await registry.register({ type: SchemaType.AVRO, schema: channel }, { subject: channelSubject });
+  const referencing = orderSchema(fields.map((field) => (field.name === 'channel'
+    ? { name: 'channel', type: 'dev.floe.demo.Channel' } : field)));
+  const referencingSubject = `${prefix}-referencing-value`;
+  const withReference = await registry.register(
+    {
+      type: SchemaType.AVRO,
+      schema: referencing,
+      references: [{ name: 'dev.floe.demo.Channel', subject: channelSubject, version: 1 }],
+    },
+    { subject: referencingSubject },
+  );
+  print('kafkajs-reference', referencingSubject, withReference.id, await registry.encode(withReference.id, orders[0]));
+
+  // quantity as a string: no reader of version 2 could read it, and the registry must say so
+  const incompatible = orderSchema(fields.map((field) => (field.name === 'quantity'
+    ? { name: 'quantity', type: 'string' } : field)));
+  try {
+    await registry.register({ type: SchemaType.AVRO, schema: incompatible }, { subject });
+    throw new Error('kafkajs: the registry accepted an incompatible schema');
+  } catch (error) {
+    if (!error || error.status === undefined) {
+      throw error;
+    }
+    process.stdout.write(JSON.stringify({
+      client: 'kafkajs-incompatible', subject, refused: error.status, message: error.message,
+    }) + '\n');
+  }
+}
+
 kafkajs()
   .then(confluent)
+  .then(kafkajsEvolution)
   .catch((error) => {
     process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
     process.exit(1);

@@ -2,6 +2,7 @@ package dev.floe.deploy.registry;
 
 import dev.floe.registry.SchemaReference;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -11,22 +12,35 @@ import org.apache.avro.Schema;
  * Validates Avro schemas with Apache Avro's parser and gives their canonical text: the parsed
  * schema printed compactly, so that whitespace, attribute order and namespace spelling do not
  * make two equal schemas different. Docs, defaults, aliases and logical types are kept: they
- * change how data reads, so schemas that differ in them are different schemas.
+ * change how data reads, so schemas that differ in them are different schemas. With {@code
+ * normalize}, the text is {@link AvroNormalizer}'s and the references are sorted and deduplicated.
  */
 final class AvroCanonicalizer {
     /** Deeper reference chains than this are refused: they are cycles or abuse. */
     private static final int MAX_REFERENCE_DEPTH = 32;
 
+    private static final Comparator<SchemaReference> REFERENCE_ORDER = Comparator.comparing(SchemaReference::name)
+            .thenComparing(SchemaReference::subject)
+            .thenComparingInt(SchemaReference::version);
+
+    /** A schema as stored ({@code content}) and as Avro reads it ({@code avro}). */
+    record Parsed(SchemaContent content, Schema avro) {}
+
     private AvroCanonicalizer() {}
 
+    /** The canonical content of {@code schema}, not normalized; see {@link #parse}. */
+    static SchemaContent canonicalize(String schema, List<SchemaReference> references, RegistryState state) {
+        return parse(schema, references, state, false).content();
+    }
+
     /**
-     * The canonical content of {@code schema}, whose named types may come from {@code references}
-     * (resolved, with their own references, against {@code state}).
+     * Parses {@code schema}, whose named types may come from {@code references} (resolved, with
+     * their own references, against {@code state}).
      *
      * @throws RegistryException with {@link RegistryError#INVALID_SCHEMA} when the schema or a
      *     reference does not parse or resolve
      */
-    static SchemaContent canonicalize(String schema, List<SchemaReference> references, RegistryState state) {
+    static Parsed parse(String schema, List<SchemaReference> references, RegistryState state, boolean normalize) {
         if (schema == null || schema.isBlank()) {
             throw new RegistryException(RegistryError.INVALID_SCHEMA, "invalid Avro schema: the schema is empty");
         }
@@ -36,14 +50,35 @@ final class AvroCanonicalizer {
             load(parser, reference, state, loaded, 1);
         }
         List<Schema> referenced = new ArrayList<>(parser.getTypes().values());
+        Set<String> referencedNames = new HashSet<>(parser.getTypes().keySet());
         Schema parsed;
         try {
             parsed = parser.parse(schema);
         } catch (RuntimeException e) {
             throw new RegistryException(RegistryError.INVALID_SCHEMA, "invalid Avro schema: " + e.getMessage(), e);
         }
+        if (normalize) {
+            List<SchemaReference> sorted =
+                    references.stream().distinct().sorted(REFERENCE_ORDER).toList();
+            String text = AvroNormalizer.normalize(parsed, referencedNames);
+            return new Parsed(new SchemaContent(SchemaContent.AVRO, text, sorted), parsed);
+        }
         String canonical = referenced.isEmpty() ? parsed.toString() : withoutInlining(parsed, referenced);
-        return new SchemaContent(SchemaContent.AVRO, canonical, references);
+        return new Parsed(new SchemaContent(SchemaContent.AVRO, canonical, references), parsed);
+    }
+
+    /**
+     * A stored schema as Avro reads it, its references resolved against {@code state}.
+     *
+     * @throws RegistryException with {@link RegistryError#STORE_ERROR} when it no longer parses
+     *     (a reference was deleted permanently behind it)
+     */
+    static Schema parseStored(SchemaContent content, RegistryState state) {
+        try {
+            return parse(content.schema(), content.references(), state, false).avro();
+        } catch (RegistryException e) {
+            throw new RegistryException(RegistryError.STORE_ERROR, "Cannot read a stored schema: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -71,7 +106,8 @@ final class AvroCanonicalizer {
                     "invalid Avro schema: references nest deeper than " + MAX_REFERENCE_DEPTH + " at "
                             + describe(reference));
         }
-        SchemaContent content = state.version(reference.subject(), reference.version())
+        // a soft-deleted version still resolves: schemas registered against it keep reading
+        SchemaContent content = state.version(reference.subject(), reference.version(), true)
                 .flatMap(version -> state.schema(version.id()))
                 .orElseThrow(() -> new RegistryException(
                         RegistryError.INVALID_SCHEMA,

@@ -18,13 +18,16 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
 
+    private final SchemaRegistrySettings settings;
     private final KafkaSchemaStore store;
     private final Javalin http;
     private final String url;
     private final Duration startupTime;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedSchemaRegistry(KafkaSchemaStore store, Javalin http, String url, Duration startupTime) {
+    private EmbeddedSchemaRegistry(
+            SchemaRegistrySettings settings, KafkaSchemaStore store, Javalin http, String url, Duration startupTime) {
+        this.settings = settings;
         this.store = store;
         this.http = http;
         this.url = url;
@@ -50,7 +53,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 settings.storeTimeout());
         Javalin http;
         try {
-            http = RegistryHttpApi.create(new SchemaRegistryService(store));
+            http = RegistryHttpApi.create(
+                    RegistryHttpApi.Operations.on(store), new BasicAuthentication(settings.users()));
             http.start(settings.host(), settings.port());
         } catch (RuntimeException e) {
             store.close();
@@ -62,16 +66,26 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         String url = "http://" + settings.host() + ":" + http.port();
         Duration startupTime = Duration.ofNanos(System.nanoTime() - started);
         LOG.info(
-                "Schema registry started in {} ms at {} (store topic {})",
+                "Schema registry started in {} ms at {} (store topic {}, {})",
                 startupTime.toMillis(),
                 url,
-                settings.topic());
-        return new EmbeddedSchemaRegistry(store, http, url, startupTime);
+                settings.topic(),
+                settings.users().isEmpty() ? "no authentication" : "HTTP basic authentication");
+        return new EmbeddedSchemaRegistry(settings.withPort(http.port()), store, http, url, startupTime);
     }
 
     /** The base URL, such as {@code http://127.0.0.1:41234}. */
     public String url() {
         return url;
+    }
+
+    /**
+     * The settings it runs with, its actual port included: {@code start(registry.settings())}
+     * after {@link #close()} starts it again at the same URL (Jetty binds with {@code
+     * SO_REUSEADDR}), with the same state, read back from the store topic.
+     */
+    public SchemaRegistrySettings settings() {
+        return settings;
     }
 
     public String topic() {

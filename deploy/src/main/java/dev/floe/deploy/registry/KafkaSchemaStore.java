@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * between, the commit fails as fenced, nothing was written, and the write starts over by taking
  * the role back after a short random pause, up to {@value #WRITE_ATTEMPTS} times; then the
  * request fails with a store error that says so. Ids can thus never be handed out twice, without electing a leader or forwarding
- * requests. Registrations of known schemas are answered without taking the role.
+ * requests. Every change goes this way: registrations, config and mode changes, soft and
+ * permanent deletions (one transaction each, however many records). Registrations of known
+ * schemas are answered without taking the role.
  */
 final class KafkaSchemaStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSchemaStore.class);
@@ -189,7 +191,7 @@ final class KafkaSchemaStore implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     replayed.appliedRecords(),
                     replayed.schemaCount(),
-                    replayed.subjects().size());
+                    replayed.subjects(true).size());
             return null;
         });
         return store;

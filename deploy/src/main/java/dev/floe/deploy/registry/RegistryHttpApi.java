@@ -1,28 +1,21 @@
 package dev.floe.deploy.registry;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.floe.registry.SchemaReference;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Objects;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Confluent schema registry REST API over {@link SchemaRegistryService}: the paths, JSON
- * shapes, content type and error bodies ({@code {"error_code":40401,"message":"..."}}) that
- * Confluent's clients and serializers expect.
- *
- * <p>{@code ?normalize=} is accepted on registration and lookup; Avro schemas are always compared
- * by their canonical text (see {@link AvroCanonicalizer}), so it changes nothing.
+ * The Confluent schema registry REST API over the registry's operations: the paths, query
+ * parameters, JSON shapes, content type and error bodies ({@code {"error_code":40401,"message":
+ * "..."}}) that Confluent's clients and serializers expect. With users configured, every request
+ * needs HTTP basic authentication ({@link BasicAuthentication}).
  */
 final class RegistryHttpApi {
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
@@ -31,16 +24,40 @@ final class RegistryHttpApi {
     /** Set on a request whose error body is written, so the status-code handlers leave it alone. */
     private static final String ERROR_WRITTEN = "floe.registry.error-written";
 
-    private final SchemaRegistryService service;
-    private final ObjectMapper json = new ObjectMapper();
+    /** What the API serves. */
+    record Operations(
+            SchemaRegistryService schemas,
+            SchemaRegistration registration,
+            SubjectDeletion deletion,
+            RegistryConfiguration configuration) {
+        Operations {
+            Objects.requireNonNull(schemas, "schemas");
+            Objects.requireNonNull(registration, "registration");
+            Objects.requireNonNull(deletion, "deletion");
+            Objects.requireNonNull(configuration, "configuration");
+        }
 
-    private RegistryHttpApi(SchemaRegistryService service) {
-        this.service = service;
+        static Operations on(KafkaSchemaStore store) {
+            return new Operations(
+                    new SchemaRegistryService(store),
+                    new SchemaRegistration(store),
+                    new SubjectDeletion(store),
+                    new RegistryConfiguration(store));
+        }
     }
 
-    /** A Javalin server, not started, that serves {@code service}. */
-    static Javalin create(SchemaRegistryService service) {
-        RegistryHttpApi api = new RegistryHttpApi(service);
+    private final Operations operations;
+    private final BasicAuthentication authentication;
+    private final RegistryJson json = new RegistryJson();
+
+    private RegistryHttpApi(Operations operations, BasicAuthentication authentication) {
+        this.operations = operations;
+        this.authentication = authentication;
+    }
+
+    /** A Javalin server, not started, that serves {@code operations}. */
+    static Javalin create(Operations operations, BasicAuthentication authentication) {
+        RegistryHttpApi api = new RegistryHttpApi(operations, authentication);
         return Javalin.create(api::configure);
     }
 
@@ -54,70 +71,141 @@ final class RegistryHttpApi {
         threads.setDaemon(true);
         config.jetty.threadPool = threads;
 
-        var routes = config.routes;
-        routes.get("/", ctx -> ok(ctx, json.createObjectNode()));
-        routes.get("/schemas/types", ctx -> ok(ctx, strings(service.schemaTypes())));
-        routes.get("/schemas/ids/{id}", ctx -> ok(ctx, schemaById(service.schemaById(ctx.pathParam("id")))));
+        RoutesConfig routes = config.routes;
+        if (authentication.required()) {
+            routes.before(authentication::authenticate);
+        }
+        routes.get("/", ctx -> ok(ctx, json.object()));
+        schemaRoutes(routes);
+        subjectRoutes(routes);
+        configRoutes(routes);
+        modeRoutes(routes);
+        errorHandlers(routes);
+    }
+
+    private void schemaRoutes(RoutesConfig routes) {
+        SchemaRegistryService schemas = operations.schemas();
+        routes.get("/schemas/types", ctx -> ok(ctx, json.strings(schemas.schemaTypes())));
+        routes.get("/schemas/ids/{id}", ctx -> ok(ctx, json.schemaById(schemas.schemaById(ctx.pathParam("id")))));
         routes.get(
                 "/schemas/ids/{id}/schema",
-                ctx -> ok(ctx, service.schemaById(ctx.pathParam("id")).schema()));
-        routes.get("/schemas/ids/{id}/versions", ctx -> {
-            ArrayNode versions = json.createArrayNode();
-            for (RegistryState.Version version : service.versionsOfSchema(ctx.pathParam("id"))) {
-                versions.addObject().put("subject", version.subject()).put("version", version.version());
-            }
-            ok(ctx, versions);
-        });
+                ctx -> ok(ctx, schemas.schemaById(ctx.pathParam("id")).schema()));
+        routes.get(
+                "/schemas/ids/{id}/versions",
+                ctx -> ok(ctx, json.versions(schemas.versionsOfSchema(ctx.pathParam("id"), flag(ctx, "deleted")))));
         routes.get(
                 "/schemas/ids/{id}/subjects",
                 ctx -> ok(
                         ctx,
-                        strings(service.versionsOfSchema(ctx.pathParam("id")).stream()
+                        json.strings(schemas.versionsOfSchema(ctx.pathParam("id"), flag(ctx, "deleted")).stream()
                                 .map(RegistryState.Version::subject)
                                 .distinct()
                                 .toList())));
-        routes.get("/subjects", ctx -> ok(ctx, strings(service.subjects())));
-        routes.get("/subjects/{subject}/versions", ctx -> {
-            ArrayNode versions = json.createArrayNode();
-            service.versions(ctx.pathParam("subject")).forEach(versions::add);
-            ok(ctx, versions);
-        });
+    }
+
+    private void subjectRoutes(RoutesConfig routes) {
+        SchemaRegistryService schemas = operations.schemas();
+        routes.get("/subjects", ctx -> ok(ctx, json.strings(schemas.subjects(flag(ctx, "deleted")))));
+        routes.post(
+                "/subjects/{subject}",
+                ctx -> ok(
+                        ctx,
+                        json.subjectSchema(schemas.lookup(
+                                subject(ctx),
+                                json.schemaRequest(ctx.body()),
+                                flag(ctx, "normalize"),
+                                flag(ctx, "deleted")))));
+        routes.delete(
+                "/subjects/{subject}",
+                ctx -> ok(
+                        ctx, json.integers(operations.deletion().deleteSubject(subject(ctx), flag(ctx, "permanent")))));
+        routes.get(
+                "/subjects/{subject}/versions",
+                ctx -> ok(ctx, json.integers(schemas.versions(subject(ctx), flag(ctx, "deleted")))));
         routes.post("/subjects/{subject}/versions", ctx -> {
-            int id = service.register(ctx.pathParam("subject"), schemaRequest(ctx));
-            ok(ctx, json.createObjectNode().put("id", id));
+            int id = operations
+                    .registration()
+                    .register(subject(ctx), json.schemaRequest(ctx.body()), flag(ctx, "normalize"));
+            ok(ctx, json.object().put("id", id));
         });
         routes.get(
                 "/subjects/{subject}/versions/{version}",
-                ctx -> ok(ctx, subjectSchema(service.version(ctx.pathParam("subject"), ctx.pathParam("version")))));
+                ctx -> ok(ctx, json.subjectSchema(schemas.version(subject(ctx), version(ctx), flag(ctx, "deleted")))));
         routes.get(
                 "/subjects/{subject}/versions/{version}/schema",
                 ctx -> ok(
                         ctx,
-                        service.version(ctx.pathParam("subject"), ctx.pathParam("version"))
+                        schemas.version(subject(ctx), version(ctx), flag(ctx, "deleted"))
                                 .content()
                                 .schema()));
-        routes.post(
-                "/subjects/{subject}",
-                ctx -> ok(ctx, subjectSchema(service.lookup(ctx.pathParam("subject"), schemaRequest(ctx)))));
-        routes.get("/config", ctx -> ok(ctx, compatibilityLevel(service.globalCompatibility())));
-        routes.put("/config", ctx -> ok(ctx, compatibility(service.setCompatibility(null, levelOf(ctx)))));
+        routes.get(
+                "/subjects/{subject}/versions/{version}/referencedby",
+                ctx -> ok(ctx, json.integers(schemas.referencedBy(subject(ctx), version(ctx)))));
+        routes.delete("/subjects/{subject}/versions/{version}", ctx -> {
+            int deleted = operations.deletion().deleteVersion(subject(ctx), version(ctx), flag(ctx, "permanent"));
+            ok(ctx, Integer.toString(deleted));
+        });
+        routes.post("/compatibility/subjects/{subject}/versions/{version}", ctx -> compatibility(ctx, version(ctx)));
+        routes.post("/compatibility/subjects/{subject}/versions", ctx -> compatibility(ctx, null));
+    }
+
+    private void compatibility(Context ctx, String version) {
+        boolean verbose = flag(ctx, "verbose");
+        SchemaRegistration.Check check = operations
+                .registration()
+                .check(subject(ctx), version, json.schemaRequest(ctx.body()), flag(ctx, "normalize"), verbose);
+        ok(ctx, json.compatibility(check, verbose));
+    }
+
+    private void configRoutes(RoutesConfig routes) {
+        RegistryConfiguration configuration = operations.configuration();
+        routes.get("/config", ctx -> ok(ctx, json.config(configuration.globalConfig(), "compatibilityLevel")));
+        routes.put("/config", ctx -> ok(ctx, setConfig(ctx, null)));
+        routes.delete("/config", ctx -> ok(ctx, json.config(configuration.deleteConfig(null), "compatibilityLevel")));
         routes.get(
                 "/config/{subject}",
                 ctx -> ok(
                         ctx,
-                        compatibilityLevel(service.subjectCompatibility(
-                                ctx.pathParam("subject"),
-                                "true".equalsIgnoreCase(ctx.queryParam("defaultToGlobal"))))));
-        routes.put(
-                "/config/{subject}",
-                ctx -> ok(ctx, compatibility(service.setCompatibility(ctx.pathParam("subject"), levelOf(ctx)))));
+                        json.config(
+                                configuration.subjectConfig(subject(ctx), flag(ctx, "defaultToGlobal")),
+                                "compatibilityLevel")));
+        routes.put("/config/{subject}", ctx -> ok(ctx, setConfig(ctx, subject(ctx))));
         routes.delete(
                 "/config/{subject}",
-                ctx -> ok(ctx, compatibilityLevel(service.deleteCompatibility(ctx.pathParam("subject")))));
+                ctx -> ok(ctx, json.config(configuration.deleteConfig(subject(ctx)), "compatibilityLevel")));
+    }
 
+    private JsonNode setConfig(Context ctx, String subject) {
+        JsonNode body = json.read(ctx.body());
+        return json.config(
+                operations.configuration().setConfig(subject, json.compatibility(body), json.normalize(body)),
+                "compatibility");
+    }
+
+    private void modeRoutes(RoutesConfig routes) {
+        RegistryConfiguration configuration = operations.configuration();
+        routes.get("/mode", ctx -> ok(ctx, json.mode(configuration.globalMode())));
+        routes.put("/mode", ctx -> ok(ctx, setMode(ctx, null)));
+        routes.delete("/mode", ctx -> ok(ctx, json.mode(configuration.deleteMode(null))));
+        routes.get(
+                "/mode/{subject}",
+                ctx -> ok(ctx, json.mode(configuration.subjectMode(subject(ctx), flag(ctx, "defaultToGlobal")))));
+        routes.put("/mode/{subject}", ctx -> ok(ctx, setMode(ctx, subject(ctx))));
+        routes.delete("/mode/{subject}", ctx -> ok(ctx, json.mode(configuration.deleteMode(subject(ctx)))));
+    }
+
+    private JsonNode setMode(Context ctx, String subject) {
+        String mode = json.mode(json.read(ctx.body()));
+        return json.mode(operations.configuration().setMode(subject, mode, flag(ctx, "force")));
+    }
+
+    private void errorHandlers(RoutesConfig routes) {
         routes.exception(RegistryException.class, (e, ctx) -> {
             if (e.error().httpStatus() >= 500) {
                 LOG.warn("{} {} failed: {}", ctx.method(), ctx.path(), e.getMessage(), e.getCause());
+            }
+            if (e.error() == RegistryError.UNAUTHORIZED) {
+                ctx.header("WWW-Authenticate", BasicAuthentication.CHALLENGE);
             }
             error(ctx, e.error().httpStatus(), e.error().code(), e.getMessage());
         });
@@ -132,115 +220,37 @@ final class RegistryHttpApi {
         routes.error(405, ctx -> unmatched(ctx, 405));
     }
 
+    private static String subject(Context ctx) {
+        return ctx.pathParam("subject");
+    }
+
+    private static String version(Context ctx) {
+        return ctx.pathParam("version");
+    }
+
+    private static boolean flag(Context ctx, String name) {
+        return "true".equalsIgnoreCase(ctx.queryParam(name));
+    }
+
     private void unmatched(Context ctx, int status) {
         if (ctx.attribute(ERROR_WRITTEN) == null) {
             error(ctx, status, status, "Cannot " + ctx.method() + " " + ctx.path() + ": HTTP " + status);
         }
     }
 
-    private void ok(Context ctx, JsonNode body) throws JsonProcessingException {
-        ctx.status(200).contentType(CONTENT_TYPE).result(json.writeValueAsString(body));
+    private void ok(Context ctx, JsonNode body) {
+        ok(ctx, json.write(body));
     }
 
     /** A body that is already JSON text, such as a schema. */
-    private void ok(Context ctx, String body) {
+    private static void ok(Context ctx, String body) {
         ctx.status(200).contentType(CONTENT_TYPE).result(body);
     }
 
     private void error(Context ctx, int status, int code, String message) {
         ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
-        ObjectNode body = json.createObjectNode().put("error_code", code).put("message", message);
-        ctx.status(status).contentType(CONTENT_TYPE).result(body.toString());
-    }
-
-    private SchemaRegistryService.SchemaRequest schemaRequest(Context ctx) {
-        JsonNode body = body(ctx);
-        JsonNode schema = body.get("schema");
-        List<SchemaReference> references = new ArrayList<>();
-        for (JsonNode reference : body.path("references")) {
-            if (!reference.path("name").isTextual()
-                    || !reference.path("subject").isTextual()
-                    || !reference.path("version").canConvertToInt()) {
-                throw new RegistryException(
-                        RegistryError.INVALID_SCHEMA,
-                        "Cannot read the schema request: a reference needs a name, a subject and a version, got "
-                                + reference);
-            }
-            references.add(new SchemaReference(
-                    reference.get("name").asText(),
-                    reference.get("subject").asText(),
-                    reference.get("version").asInt()));
-        }
-        return new SchemaRegistryService.SchemaRequest(
-                schema != null && schema.isTextual() ? schema.asText() : null,
-                body.hasNonNull("schemaType") ? body.get("schemaType").asText() : null,
-                references);
-    }
-
-    private String levelOf(Context ctx) {
-        JsonNode body = body(ctx);
-        JsonNode level = body.hasNonNull("compatibility") ? body.get("compatibility") : body.get("compatibilityLevel");
-        return level == null ? null : level.asText();
-    }
-
-    private JsonNode body(Context ctx) {
-        try {
-            JsonNode body = json.readTree(ctx.body());
-            if (body == null || !body.isObject()) {
-                throw new RegistryException(
-                        RegistryError.BAD_REQUEST, "Cannot read the request body: it is not a JSON object");
-            }
-            return body;
-        } catch (JsonProcessingException e) {
-            throw new RegistryException(
-                    RegistryError.BAD_REQUEST, "Cannot read the request body: " + e.getOriginalMessage());
-        }
-    }
-
-    private ObjectNode schemaById(SchemaContent content) {
-        ObjectNode node = json.createObjectNode();
-        describe(node, content);
-        return node;
-    }
-
-    private ObjectNode subjectSchema(SchemaRegistryService.SubjectSchema schema) {
-        ObjectNode node = json.createObjectNode()
-                .put("subject", schema.subject())
-                .put("version", schema.version())
-                .put("id", schema.id());
-        describe(node, schema.content());
-        return node;
-    }
-
-    /** Adds the schema, and its type and references where Confluent's API shows them. */
-    private static void describe(ObjectNode node, SchemaContent content) {
-        if (!SchemaContent.AVRO.equals(content.schemaType())) {
-            node.put("schemaType", content.schemaType());
-        }
-        node.put("schema", content.schema());
-        if (!content.references().isEmpty()) {
-            ArrayNode references = node.putArray("references");
-            for (SchemaReference reference : content.references()) {
-                references
-                        .addObject()
-                        .put("name", reference.name())
-                        .put("subject", reference.subject())
-                        .put("version", reference.version());
-            }
-        }
-    }
-
-    private ObjectNode compatibilityLevel(CompatibilityLevel level) {
-        return json.createObjectNode().put("compatibilityLevel", level.name());
-    }
-
-    private ObjectNode compatibility(CompatibilityLevel level) {
-        return json.createObjectNode().put("compatibility", level.name());
-    }
-
-    private ArrayNode strings(List<String> values) {
-        ArrayNode array = json.createArrayNode();
-        values.forEach(array::add);
-        return array;
+        ctx.status(status)
+                .contentType(CONTENT_TYPE)
+                .result(json.write(json.object().put("error_code", code).put("message", message)));
     }
 }

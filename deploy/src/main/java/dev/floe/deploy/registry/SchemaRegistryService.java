@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The registry's operations, independent of HTTP: each answers a value or throws a {@link
+ * The registry's read operations, independent of HTTP: each answers a value or throws a {@link
  * RegistryException} carrying the Confluent error code. Thread-safe.
  *
  * <p>Reads answer from this process's state; a read that would answer "not found" first catches up
@@ -16,15 +16,26 @@ import java.util.function.Function;
  * assigned is found rather than reported missing.
  */
 final class SchemaRegistryService {
-    /** A schema as sent by a client to register or look up. */
-    record SchemaRequest(String schema, String schemaType, List<SchemaReference> references) {
+    /**
+     * A schema as sent by a client to register, look up or check. {@code id} and {@code version}
+     * are given only to import a schema (IMPORT mode).
+     */
+    record SchemaRequest(
+            String schema, String schemaType, List<SchemaReference> references, Integer id, Integer version) {
         SchemaRequest {
             references = references == null ? List.of() : List.copyOf(references);
+            if ((id != null && id < 1) || (version != null && version < 1)) {
+                throw new IllegalArgumentException("an imported id and version start at 1: " + id + ", " + version);
+            }
+        }
+
+        SchemaRequest(String schema, String schemaType, List<SchemaReference> references) {
+            this(schema, schemaType, references, null, null);
         }
     }
 
     /** A schema registered under a subject. */
-    record SubjectSchema(String subject, int version, int id, SchemaContent content) {}
+    record SubjectSchema(String subject, int version, int id, SchemaContent content, boolean deleted) {}
 
     private final KafkaSchemaStore store;
 
@@ -38,151 +49,96 @@ final class SchemaRegistryService {
     }
 
     /**
-     * Registers {@code request} under {@code subject} and returns its global id: the same id for a
-     * schema already registered under any subject, and no new version when the subject already
-     * holds it.
+     * The version of {@code subject} that holds {@code request}'s schema, as the client sent it or
+     * normalized: a schema registered with {@code normalize} is found either way.
      */
-    int register(String subject, SchemaRequest request) {
-        SchemaContent content = canonicalize("register a schema under subject '" + subject + "'", request);
-        Optional<RegistryState.Version> known = store.read(state -> state.find(subject, content));
-        if (known.isPresent()) {
-            return known.get().id();
-        }
-        return store.write(state -> {
-            Optional<RegistryState.Version> found = state.find(subject, content);
-            if (found.isPresent()) {
-                return KafkaSchemaStore.Write.answered(latest -> found.get().id());
-            }
-            int id = state.id(content).orElse(state.nextId());
-            int version = state.nextVersion(subject);
-            return KafkaSchemaStore.Write.append(
-                    new StoreKey.Schema(subject, version),
-                    new StoreValue.Schema(subject, version, id, content, false),
-                    written -> written.find(subject, content)
-                            .orElseThrow(() -> new RegistryException(
-                                    RegistryError.STORE_ERROR,
-                                    "Cannot register a schema under subject '" + subject
-                                            + "': the store did not read back version " + version))
-                            .id());
-        });
-    }
-
-    /** The version of {@code subject} that holds {@code request}'s schema. */
-    SubjectSchema lookup(String subject, SchemaRequest request) {
+    SubjectSchema lookup(String subject, SchemaRequest request, boolean normalize, boolean includeDeleted) {
         String action = "look up a schema under subject '" + subject + "'";
-        SchemaContent content = canonicalize(action, request);
-        return answer(state -> {
-            requireSubject(state, subject, action);
-            RegistryState.Version version = state.find(subject, content)
-                    .orElseThrow(() -> new RegistryException(
-                            RegistryError.SCHEMA_NOT_FOUND, "Cannot " + action + ": schema not found"));
-            return new SubjectSchema(subject, version.version(), version.id(), content);
+        // references resolve against the newest state: the referenced version may be brand new
+        return store.readLatest(state -> {
+            if (!state.hasSubject(subject, includeDeleted)) {
+                throw RegistryArguments.subjectNotFound(subject, action);
+            }
+            boolean normalized = normalize || state.normalizeInScope(subject);
+            AvroCanonicalizer.Parsed parsed = parse(state, action, request, normalized);
+            Optional<RegistryState.Version> found = state.find(subject, parsed.content(), includeDeleted);
+            if (found.isEmpty() && !normalized) {
+                found = state.find(subject, parse(state, action, request, true).content(), includeDeleted);
+            }
+            RegistryState.Version version = found.orElseThrow(() ->
+                    new RegistryException(RegistryError.SCHEMA_NOT_FOUND, "Cannot " + action + ": schema not found"));
+            return subjectSchema(state, version);
         });
     }
 
-    List<String> subjects() {
-        return store.readLatest(RegistryState::subjects);
+    List<String> subjects(boolean includeDeleted) {
+        return store.readLatest(state -> state.subjects(includeDeleted));
     }
 
-    List<Integer> versions(String subject) {
+    List<Integer> versions(String subject, boolean includeDeleted) {
         return answer(state -> {
-            requireSubject(state, subject, "list the versions of subject '" + subject + "'");
-            return state.versions(subject).stream()
-                    .map(RegistryState.Version::version)
-                    .toList();
+            List<RegistryState.Version> versions = state.versions(subject, includeDeleted);
+            if (versions.isEmpty()) {
+                throw RegistryArguments.subjectNotFound(subject, "list the versions of subject '" + subject + "'");
+            }
+            return versions.stream().map(RegistryState.Version::version).toList();
         });
     }
 
     /** Version {@code versionText} ({@code latest}, {@code -1} or a number) of {@code subject}. */
-    SubjectSchema version(String subject, String versionText) {
+    SubjectSchema version(String subject, String versionText, boolean includeDeleted) {
         String action = "get version " + versionText + " of subject '" + subject + "'";
-        int requested = parseVersion(versionText, action);
+        int requested = RegistryArguments.version(versionText, action);
+        return answer(state -> subjectSchema(state, find(state, subject, requested, includeDeleted, action)));
+    }
+
+    /** The ids of the live schemas that reference version {@code versionText} of {@code subject}. */
+    List<Integer> referencedBy(String subject, String versionText) {
+        String action = "list the schemas that reference version " + versionText + " of subject '" + subject + "'";
+        int requested = RegistryArguments.version(versionText, action);
         return answer(state -> {
-            requireSubject(state, subject, action);
-            Optional<RegistryState.Version> version =
-                    requested == -1 ? state.latest(subject) : state.version(subject, requested);
-            RegistryState.Version found = version.orElseThrow(() ->
-                    new RegistryException(RegistryError.VERSION_NOT_FOUND, "Cannot " + action + ": version not found"));
-            return new SubjectSchema(
-                    subject,
-                    found.version(),
-                    found.id(),
-                    state.schema(found.id()).orElseThrow());
+            RegistryState.Version version = find(state, subject, requested, false, action);
+            return state.referencingIds(subject, version.version());
         });
     }
 
     SchemaContent schemaById(String idText) {
-        int id = parseId(idText);
-        return answer(state -> state.schema(id).orElseThrow(() -> schemaNotFound(idText)));
+        int id = RegistryArguments.id(idText);
+        return answer(state -> state.schema(id).orElseThrow(() -> RegistryArguments.schemaNotFound(idText)));
     }
 
     /** Every subject version that holds schema {@code idText}. */
-    List<RegistryState.Version> versionsOfSchema(String idText) {
-        int id = parseId(idText);
+    List<RegistryState.Version> versionsOfSchema(String idText, boolean includeDeleted) {
+        int id = RegistryArguments.id(idText);
         return answer(state -> {
             if (state.schema(id).isEmpty()) {
-                throw schemaNotFound(idText);
+                throw RegistryArguments.schemaNotFound(idText);
             }
-            return state.versionsOf(id);
+            return state.versionsOf(id, includeDeleted);
         });
     }
 
-    CompatibilityLevel globalCompatibility() {
-        return store.read(RegistryState::globalCompatibility);
+    /** The version {@code requested} ({@link RegistryArguments#LATEST} for the newest) of {@code subject}. */
+    static RegistryState.Version find(
+            RegistryState state, String subject, int requested, boolean includeDeleted, String action) {
+        if (!state.hasSubject(subject, includeDeleted)) {
+            throw RegistryArguments.subjectNotFound(subject, action);
+        }
+        Optional<RegistryState.Version> version = requested == RegistryArguments.LATEST
+                ? state.latest(subject, includeDeleted)
+                : state.version(subject, requested, includeDeleted);
+        return version.orElseThrow(() -> new RegistryException(
+                RegistryError.VERSION_NOT_FOUND, "Cannot " + action + ": version " + requested + " not found"));
     }
 
     /**
-     * The compatibility level of {@code subject}; with {@code defaultToGlobal} the global one when
-     * the subject has none of its own.
+     * Parses the request's schema against {@code state}.
+     *
+     * @throws RegistryException 42201 when the type is not Avro, the schema is missing, or Avro
+     *     refuses it
      */
-    CompatibilityLevel subjectCompatibility(String subject, boolean defaultToGlobal) {
-        return answer(state -> state.subjectCompatibility(subject)
-                .or(() -> defaultToGlobal ? Optional.of(state.globalCompatibility()) : Optional.empty())
-                .orElseThrow(() -> new RegistryException(
-                        RegistryError.SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
-                        "Cannot get the compatibility level of subject '" + subject
-                                + "': the subject has no compatibility level of its own")));
-    }
-
-    /** Sets the compatibility level of {@code subject}, or the global one when it is null. */
-    CompatibilityLevel setCompatibility(String subject, String levelText) {
-        String target =
-                subject == null ? "the global compatibility level" : "the compatibility level of '" + subject + "'";
-        CompatibilityLevel level = CompatibilityLevel.parse(levelText)
-                .orElseThrow(() -> new RegistryException(
-                        RegistryError.INVALID_COMPATIBILITY_LEVEL,
-                        "Cannot set " + target + ": '" + levelText + "' is not one of "
-                                + List.of(CompatibilityLevel.values())));
-        StoreKey.Config key = subject == null ? StoreKey.Config.GLOBAL : new StoreKey.Config(subject);
-        // always recorded, even when unchanged: a stored level does not move with the default
-        return store.write(state -> KafkaSchemaStore.Write.append(key, new StoreValue.Config(level), written -> level));
-    }
-
-    /** Removes {@code subject}'s own compatibility level and returns it. */
-    CompatibilityLevel deleteCompatibility(String subject) {
-        return store.write(state -> {
-            CompatibilityLevel current = state.subjectCompatibility(subject)
-                    .orElseThrow(() -> new RegistryException(
-                            RegistryError.SUBJECT_COMPATIBILITY_NOT_CONFIGURED,
-                            "Cannot delete the compatibility level of subject '" + subject
-                                    + "': the subject has none of its own"));
-            return KafkaSchemaStore.Write.append(new StoreKey.Config(subject), null, written -> current);
-        });
-    }
-
-    /** Answers from local state, catching up with the topic first when the answer is "not found". */
-    private <T> T answer(Function<RegistryState, T> query) {
-        try {
-            return store.read(query);
-        } catch (RegistryException e) {
-            if (e.error().httpStatus() != 404) {
-                throw e;
-            }
-            return store.readLatest(query);
-        }
-    }
-
-    private SchemaContent canonicalize(String action, SchemaRequest request) {
+    static AvroCanonicalizer.Parsed parse(
+            RegistryState state, String action, SchemaRequest request, boolean normalize) {
         String type = request.schemaType() == null
                 ? SchemaContent.AVRO
                 : request.schemaType().toUpperCase(Locale.ROOT);
@@ -197,9 +153,7 @@ final class SchemaRegistryService {
                     RegistryError.INVALID_SCHEMA, "Cannot " + action + ": the request has no schema");
         }
         try {
-            // references resolve against the newest state: the referenced version may be brand new
-            return store.readLatest(
-                    state -> AvroCanonicalizer.canonicalize(request.schema(), request.references(), state));
+            return AvroCanonicalizer.parse(request.schema(), request.references(), state, normalize);
         } catch (RegistryException e) {
             if (e.error() != RegistryError.INVALID_SCHEMA) {
                 throw e;
@@ -208,39 +162,24 @@ final class SchemaRegistryService {
         }
     }
 
-    private static void requireSubject(RegistryState state, String subject, String action) {
-        if (!state.hasSubject(subject)) {
-            throw new RegistryException(RegistryError.SUBJECT_NOT_FOUND, "Cannot " + action + ": subject not found");
-        }
+    private static SubjectSchema subjectSchema(RegistryState state, RegistryState.Version version) {
+        return new SubjectSchema(
+                version.subject(),
+                version.version(),
+                version.id(),
+                state.schema(version.id()).orElseThrow(),
+                version.deleted());
     }
 
-    private static int parseVersion(String text, String action) {
-        if ("latest".equals(text)) {
-            return -1;
-        }
+    /** Answers from local state, catching up with the topic first when the answer is "not found". */
+    private <T> T answer(Function<RegistryState, T> query) {
         try {
-            int version = Integer.parseInt(text);
-            if (version == -1 || version >= 1) {
-                return version;
+            return store.read(query);
+        } catch (RegistryException e) {
+            if (e.error().httpStatus() != 404) {
+                throw e;
             }
-        } catch (NumberFormatException e) {
-            // reported below with the allowed values
+            return store.readLatest(query);
         }
-        throw new RegistryException(
-                RegistryError.INVALID_VERSION,
-                "Cannot " + action + ": a version is a number from 1 to " + Integer.MAX_VALUE + ", -1 or \"latest\"");
-    }
-
-    private static int parseId(String text) {
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw schemaNotFound(text);
-        }
-    }
-
-    private static RegistryException schemaNotFound(String idText) {
-        return new RegistryException(
-                RegistryError.SCHEMA_NOT_FOUND, "Cannot get schema " + idText + ": schema not found");
     }
 }

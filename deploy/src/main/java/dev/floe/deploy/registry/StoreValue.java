@@ -19,10 +19,35 @@ sealed interface StoreValue {
         }
     }
 
-    /** A compatibility level. */
-    record Config(CompatibilityLevel compatibility) implements StoreValue {
+    /**
+     * A config: a compatibility level, whether to normalize schemas, or both. A missing part (null)
+     * follows the global config, or for the global config the registry's default.
+     */
+    record Config(CompatibilityLevel compatibility, Boolean normalize) implements StoreValue {
         public Config {
-            Objects.requireNonNull(compatibility, "compatibility");
+            if (compatibility == null && normalize == null) {
+                throw new IllegalArgumentException("a config sets a compatibility level, normalize, or both");
+            }
+        }
+
+        Config(CompatibilityLevel compatibility) {
+            this(Objects.requireNonNull(compatibility, "compatibility"), null);
+        }
+    }
+
+    /** A mode. */
+    record Mode(RegistryMode mode) implements StoreValue {
+        public Mode {
+            Objects.requireNonNull(mode, "mode");
+        }
+    }
+
+    /** The highest schema id ever assigned. */
+    record IdWatermark(int highestId) implements StoreValue {
+        public IdWatermark {
+            if (highestId < 1) {
+                throw new IllegalArgumentException("a schema id starts at 1: " + highestId);
+            }
         }
     }
 }

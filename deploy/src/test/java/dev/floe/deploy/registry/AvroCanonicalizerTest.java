@@ -70,4 +70,52 @@ class AvroCanonicalizerTest {
                         state))
                 .hasMessageContaining("reference 'Customer' (subject customer version 3) is not registered");
     }
+
+    private SchemaContent normalized(String schema) {
+        return AvroCanonicalizer.parse(schema, List.of(), state, true).content();
+    }
+
+    @Test
+    void normalizingMakesPropertyOrderAndNameSpellingIrrelevant() {
+        SchemaContent one = normalized("{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"dev.floe\","
+                + "\"fields\":[{\"name\":\"id\",\"type\":{\"type\":\"long\",\"b\":1,\"a\":2}}]}");
+        SchemaContent two = normalized("{\"fields\":[{\"type\":{\"a\":2,\"type\":\"long\",\"b\":1},\"name\":\"id\"}],"
+                + "\"name\":\"dev.floe.Order\",\"type\":\"record\"}");
+
+        assertThat(one).isEqualTo(two);
+        assertThat(one.schema())
+                .isEqualTo("{\"type\":\"record\",\"name\":\"dev.floe.Order\",\"fields\":[{\"name\":\"id\","
+                        + "\"type\":{\"type\":\"long\",\"a\":2,\"b\":1}}]}");
+        // without normalizing, the custom properties keep the order they were written in
+        assertThat(canonical("{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"id\","
+                        + "\"type\":{\"type\":\"long\",\"b\":1,\"a\":2}}]}"))
+                .isNotEqualTo(canonical("{\"type\":\"record\",\"name\":\"T\",\"fields\":[{\"name\":\"id\","
+                        + "\"type\":{\"type\":\"long\",\"a\":2,\"b\":1}}]}"));
+    }
+
+    @Test
+    void normalizedTextKeepsWhatChangesHowDataReadsAndParsesToTheSameSchema() {
+        String schema = "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"shop\",\"doc\":\"an order\","
+                + "\"aliases\":[\"Purchase\"],\"fields\":["
+                + "{\"name\":\"price\",\"type\":{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":10,\"scale\":2}},"
+                + "{\"name\":\"status\",\"type\":{\"type\":\"enum\",\"name\":\"Status\",\"symbols\":[\"NEW\",\"PAID\"],"
+                + "\"default\":\"NEW\"},\"default\":\"NEW\",\"doc\":\"where it is\",\"aliases\":[\"state\"]},"
+                + "{\"name\":\"previous\",\"type\":[\"null\",\"Status\"],\"default\":null},"
+                + "{\"name\":\"inner\",\"type\":{\"type\":\"record\",\"name\":\"Bare\",\"namespace\":\"\",\"fields\":[]}},"
+                + "{\"name\":\"tags\",\"type\":{\"type\":\"map\",\"values\":\"string\"},\"default\":{\"b\":\"2\",\"a\":\"1\"},"
+                + "\"order\":\"descending\"}]}";
+        SchemaContent content = normalized(schema);
+
+        assertThat(new org.apache.avro.Schema.Parser().parse(content.schema()))
+                .isEqualTo(new org.apache.avro.Schema.Parser().parse(schema));
+        assertThat(content.schema())
+                .contains("\"name\":\"shop.Order\"")
+                .contains("\"doc\":\"an order\"")
+                .contains("\"aliases\":[\"shop.Purchase\"]")
+                .contains("\"logicalType\":\"decimal\"")
+                .contains("\"type\":[\"null\",\"shop.Status\"]")
+                .contains("\"name\":\"Bare\",\"namespace\":\"\"")
+                .contains("\"order\":\"descending\"");
+        assertThat(normalized(content.schema())).isEqualTo(content);
+    }
 }

@@ -55,6 +55,38 @@ class StoreCodecTest {
     }
 
     @Test
+    void writesFormatTwoOnlyForWhatFormatOneCannotSay() throws IOException {
+        StoreKey mode = new StoreKey.Mode("orders-value");
+        assertThat(text(codec.encodeKey(mode))).isEqualTo(golden("v2-mode-key.json"));
+        assertThat(text(codec.encodeValue(new StoreValue.Mode(RegistryMode.READONLY))))
+                .isEqualTo(golden("v2-mode-value.json"));
+        assertThat(text(codec.encodeKey(StoreKey.IdWatermark.INSTANCE))).isEqualTo(golden("v2-id-watermark-key.json"));
+        assertThat(text(codec.encodeValue(new StoreValue.IdWatermark(42))))
+                .isEqualTo(golden("v2-id-watermark-value.json"));
+        assertThat(text(codec.encodeValue(new StoreValue.Config(CompatibilityLevel.FULL_TRANSITIVE, true))))
+                .isEqualTo(golden("v2-config-value.json"));
+        // a config key stays format 1 whatever its value: compaction matches keys byte for byte
+        assertThat(text(codec.encodeKey(new StoreKey.Config("orders-value"))))
+                .isEqualTo(golden("v1-subject-config-key.json"));
+    }
+
+    @Test
+    void readsFormatTwoGoldenFiles() throws IOException {
+        StoreKey mode = codec.decodeKey(golden("v2-mode-key.json").getBytes(StandardCharsets.UTF_8));
+        assertThat(mode).isEqualTo(new StoreKey.Mode("orders-value"));
+        assertThat(codec.decodeValue(mode, golden("v2-mode-value.json").getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new StoreValue.Mode(RegistryMode.READONLY));
+        StoreKey watermark = codec.decodeKey(golden("v2-id-watermark-key.json").getBytes(StandardCharsets.UTF_8));
+        assertThat(watermark).isEqualTo(StoreKey.IdWatermark.INSTANCE);
+        assertThat(codec.decodeValue(
+                        watermark, golden("v2-id-watermark-value.json").getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new StoreValue.IdWatermark(42));
+        assertThat(codec.decodeValue(
+                        StoreKey.Config.GLOBAL, golden("v2-config-value.json").getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new StoreValue.Config(CompatibilityLevel.FULL_TRANSITIVE, true));
+    }
+
+    @Test
     void keyBytesAreTheSameForTheSameKeySoCompactionKeepsOnlyTheNewest() {
         assertThat(codec.encodeKey(new StoreKey.Config("a"))).isEqualTo(codec.encodeKey(new StoreKey.Config("a")));
         assertThat(codec.encodeKey(new StoreKey.Schema("a", 1)))
@@ -68,10 +100,10 @@ class StoreCodecTest {
 
     @Test
     void refusesANewerFormatRatherThanSkipIt() {
-        byte[] key = "{\"keytype\":\"SCHEMA\",\"subject\":\"a\",\"version\":1,\"format\":2}"
+        byte[] key = "{\"keytype\":\"SCHEMA\",\"subject\":\"a\",\"version\":1,\"format\":3}"
                 .getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> codec.decodeKey(key))
-                .hasMessageContaining("format 2, this registry reads formats 1 to 1");
+                .hasMessageContaining("format 3, this registry reads formats 1 to 2");
     }
 
     @Test

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Floe's registry and decoder against two independently written Confluent clients from npm: they
  * register the order schema with our registry and encode orders; Floe's decoder must read back
- * every field of what they wrote.
+ * every field of what they wrote, also after kafkajs evolves the schema and when the schema takes a
+ * type from a reference; and kafkajs must see an incompatible change refused.
  */
 @ExtendWith(EmbeddedServersExtension.class)
 class ConfluentClientsInteropIT {
@@ -100,11 +101,19 @@ class ConfluentClientsInteropIT {
     @Test
     void floeDecodesWhatIndependentConfluentClientsEncodedWithItsRegistry() throws Exception {
         Path directory = prepareNodeProject();
-        List<JsonNode> encoded = runScript(directory);
+        List<JsonNode> lines = runScript(directory);
+        List<JsonNode> encoded = lines.subList(0, 4);
 
-        assertThat(encoded)
+        assertThat(lines)
                 .extracting(line -> line.get("client").asText())
-                .containsExactly("kafkajs", "kafkajs", "confluent", "confluent");
+                .containsExactly(
+                        "kafkajs",
+                        "kafkajs",
+                        "confluent",
+                        "confluent",
+                        "kafkajs-v2",
+                        "kafkajs-reference",
+                        "kafkajs-incompatible");
         // one schema under two subjects: one global id
         assertThat(encoded)
                 .extracting(line -> line.get("id").asInt())
@@ -114,15 +123,34 @@ class ConfluentClientsInteropIT {
                 new CachingSchemaRegistry(new HttpSchemaRegistryClient(RegistryClientConfig.of(registry.url())))) {
             ConfluentAvroDecoder decoder = new ConfluentAvroDecoder(schemas, RowType::of);
             for (int i = 0; i < encoded.size(); i++) {
-                byte[] value =
-                        Base64.getDecoder().decode(encoded.get(i).get("value").asText());
-                Row row = decoder.decode(ByteBuffer.wrap(value));
                 Map<String, Object> expected = EXPECTED.get(i % EXPECTED.size());
-                assertThat(fields(row))
+                assertThat(fields(decode(decoder, encoded.get(i))))
                         .as("record %d from %s", i, encoded.get(i).get("client"))
                         .isEqualTo(expected);
             }
+
+            // version 2, registered and written by kafkajs: the new field reads back
+            Map<String, Object> evolved = new LinkedHashMap<>(EXPECTED.get(0));
+            evolved.put("note", "gift wrap");
+            assertThat(lines.get(4).get("id").asInt())
+                    .isNotEqualTo(encoded.get(0).get("id").asInt());
+            assertThat(fields(decode(decoder, lines.get(4)))).isEqualTo(evolved);
+
+            // the channel as an enum that another subject defines: resolved through the reference
+            assertThat(fields(decode(decoder, lines.get(5)))).isEqualTo(EXPECTED.get(0));
         }
+
+        // the registry refused kafkajs an incompatible change the way Confluent's does
+        JsonNode refusal = lines.get(6);
+        assertThat(refusal.get("refused").asInt()).isEqualTo(409);
+        assertThat(refusal.get("message").asText())
+                .contains("incompatible with an earlier version under compatibility level BACKWARD")
+                .contains("TYPE_MISMATCH");
+    }
+
+    private static Row decode(ConfluentAvroDecoder decoder, JsonNode line) {
+        return decoder.decode(
+                ByteBuffer.wrap(Base64.getDecoder().decode(line.get("value").asText())));
     }
 
     private static Map<String, Object> fields(Row row) {

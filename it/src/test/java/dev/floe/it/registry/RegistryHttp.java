@@ -50,6 +50,10 @@ final class RegistryHttp {
         return send("PUT", path, body);
     }
 
+    Response delete(String path) {
+        return send("DELETE", path, null);
+    }
+
     /** The JSON request body that registers {@code schema}. */
     static String schemaBody(String schema) {
         return JSON.createObjectNode().put("schema", schema).toString();

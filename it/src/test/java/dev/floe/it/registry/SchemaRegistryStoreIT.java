@@ -3,6 +3,7 @@ package dev.floe.it.registry;
 import static dev.floe.it.registry.RegistryHttp.schemaBody;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.floe.deploy.kafka.EmbeddedKafkaBroker;
 import dev.floe.deploy.registry.EmbeddedSchemaRegistry;
@@ -35,8 +36,10 @@ class SchemaRegistryStoreIT {
         this.broker = broker;
     }
 
-    private static String schema(String name) {
-        return "{\"type\":\"record\",\"name\":\"" + name + "\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}";
+    /** Schemas that differ in their doc only: distinct schemas, each compatible with the others. */
+    private static String schema(String doc) {
+        return "{\"type\":\"record\",\"name\":\"R\",\"doc\":\"" + doc
+                + "\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"}]}";
     }
 
     private EmbeddedSchemaRegistry start(String topic) {
@@ -191,6 +194,69 @@ class SchemaRegistryStoreIT {
             } finally {
                 pool.shutdownNow();
             }
+        }
+    }
+
+    @Test
+    void configModesAndDeletionsOnOneRegistryReachEveryRegistryOnTheTopic() {
+        String v2 = "{\"type\":\"record\",\"name\":\"R\",\"fields\":[{\"name\":\"a\",\"type\":\"int\"},"
+                + "{\"name\":\"b\",\"type\":\"int\",\"default\":0}]}";
+        try (EmbeddedSchemaRegistry one = start("_schemas_admin");
+                EmbeddedSchemaRegistry two = start("_schemas_admin")) {
+            RegistryHttp first = new RegistryHttp(one.url());
+            RegistryHttp second = new RegistryHttp(two.url());
+            register(one, "a-value", schema("A"));
+            register(two, "a-value", v2);
+
+            assertThat(first.put("/config/a-value", "{\"compatibility\":\"NONE\"}")
+                            .status())
+                    .isEqualTo(200);
+            // reads answer from each registry's own state: another registry sees a change once it has read it
+            await().untilAsserted(() -> assertThat(second.get("/config/a-value")
+                            .json()
+                            .path("compatibilityLevel")
+                            .asText())
+                    .isEqualTo("NONE"));
+
+            assertThat(second.put("/mode/a-value", "{\"mode\":\"READONLY\"}").status())
+                    .isEqualTo(200);
+            // a write is decided on the newest state, whichever registry takes it
+            assertThat(first.post("/subjects/a-value/versions", schemaBody(schema("A3")))
+                            .errorCode())
+                    .isEqualTo(42205);
+            assertThat(first.delete("/mode/a-value").json().get("mode").asText())
+                    .isEqualTo("READONLY");
+
+            assertThat(second.delete("/subjects/a-value/versions/1").text()).isEqualTo("1");
+            assertThat(first.delete("/subjects/a-value/versions/1").errorCode()).isEqualTo(40406);
+            await().untilAsserted(() ->
+                    assertThat(first.get("/subjects/a-value/versions").text()).isEqualTo("[2]"));
+
+            // IMPORT needs an empty registry, unless forced
+            assertThat(second.put("/mode", "{\"mode\":\"IMPORT\"}").errorCode()).isEqualTo(42205);
+            assertThat(second.put("/mode?force=true", "{\"mode\":\"IMPORT\"}").status())
+                    .isEqualTo(200);
+            await().untilAsserted(() ->
+                    assertThat(first.get("/mode").json().get("mode").asText()).isEqualTo("IMPORT"));
+            assertThat(first.post("/subjects/a-value/versions", schemaBody(schema("A4")))
+                            .errorCode())
+                    .isEqualTo(42205);
+            assertThat(first.delete("/mode").json().get("mode").asText()).isEqualTo("IMPORT");
+        }
+
+        // and all of it is in the topic: a registry started later replays the same state
+        try (EmbeddedSchemaRegistry later = start("_schemas_admin")) {
+            RegistryHttp http = new RegistryHttp(later.url());
+            assertThat(http.get("/mode").json().get("mode").asText()).isEqualTo("READWRITE");
+            assertThat(http.get("/mode/a-value").errorCode()).isEqualTo(40409);
+            assertThat(http.get("/config/a-value")
+                            .json()
+                            .get("compatibilityLevel")
+                            .asText())
+                    .isEqualTo("NONE");
+            assertThat(http.get("/subjects/a-value/versions").text()).isEqualTo("[2]");
+            assertThat(http.get("/subjects/a-value/versions?deleted=true").text())
+                    .isEqualTo("[1,2]");
         }
     }
 }
