@@ -45,6 +45,8 @@ final class RegistryTransport implements AutoCloseable {
     /** The URL that answered last; a request starts there. */
     private volatile int preferredUrl;
 
+    private volatile boolean closed;
+
     RegistryTransport(RegistryClientConfig config, ObjectMapper json) {
         this.config = config;
         this.json = json;
@@ -95,6 +97,10 @@ final class RegistryTransport implements AutoCloseable {
      * @param action what the request does, for messages: "get schema id 7"
      */
     JsonNode send(String method, String path, JsonNode body, String action) {
+        if (closed) {
+            // a closed client's HTTP threads are gone: a request would wait for ever
+            throw new IllegalStateException("Cannot " + action + ": the schema registry client is closed");
+        }
         Answer answer = exchange(method, path, body, action);
         if (answer.isSuccess()) {
             return successBody(answer, action);
@@ -120,6 +126,7 @@ final class RegistryTransport implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         // the HttpClient of Java 17 cannot be closed; its threads are ours to stop
         executor.shutdownNow();
     }

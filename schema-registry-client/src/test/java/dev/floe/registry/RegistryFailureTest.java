@@ -1,6 +1,7 @@
 package dev.floe.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
@@ -98,6 +99,18 @@ class RegistryFailureTest {
                         + " incompatible (error code " + errorCode + ", " + server.url() + ")");
         assertThat(((SchemaRegistryException) thrown).errorCode()).isEqualTo(errorCode);
         assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void aClosedClientRefusesRequestsInsteadOfWaitingForEver() {
+        server.route("GET", "/subjects", Response.json("[]"));
+        HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(config(server.url()));
+        client.close();
+
+        assertThatThrownBy(client::subjects)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("Cannot list the subjects: the schema registry client is closed");
+        assertThat(server.requests()).isEmpty();
     }
 
     @Test
