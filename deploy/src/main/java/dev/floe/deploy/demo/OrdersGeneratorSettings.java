@@ -84,6 +84,19 @@ public record OrdersGeneratorSettings(
                 compression);
     }
 
+    public OrdersGeneratorSettings withFirstOrderId(long newFirstOrderId) {
+        return new OrdersGeneratorSettings(
+                bootstrapServers,
+                registryUrl,
+                topic,
+                partitions,
+                malformedFraction,
+                seed,
+                newFirstOrderId,
+                startTime,
+                compression);
+    }
+
     public OrdersGeneratorSettings withSeed(long newSeed) {
         return new OrdersGeneratorSettings(
                 bootstrapServers,

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -20,6 +21,9 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -49,14 +53,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final KafkaRaftServer server;
     private final Path logDirectory;
     private final String bootstrapServers;
+    private final String saslBootstrapServers;
     private final Duration startupTime;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedKafkaBroker(
-            KafkaRaftServer server, Path logDirectory, String bootstrapServers, Duration startupTime) {
+            KafkaRaftServer server,
+            Path logDirectory,
+            String bootstrapServers,
+            String saslBootstrapServers,
+            Duration startupTime) {
         this.server = server;
         this.logDirectory = logDirectory;
         this.bootstrapServers = bootstrapServers;
+        this.saslBootstrapServers = saslBootstrapServers;
         this.startupTime = startupTime;
     }
 
@@ -70,6 +80,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * overrides} applied over the defaults (listeners and node identity excepted).
      */
     public static EmbeddedKafkaBroker start(Path logDirectory, Map<String, String> overrides) {
+        return start(logDirectory, overrides, null);
+    }
+
+    /**
+     * A user of a second listener that requires SASL/SCRAM-SHA-256 authentication (plain text
+     * transport), next to the unauthenticated one.
+     *
+     * @param user the user the broker knows
+     * @param password the user's password
+     */
+    public record ScramUser(String user, String password) {
+        public ScramUser {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+        }
+
+        @Override
+        public String toString() {
+            return "ScramUser[user=" + user + ", password=***]";
+        }
+    }
+
+    /**
+     * Starts a broker with a second listener that authenticates {@code scram} (when not null): what
+     * a test of Floe's Kafka security settings connects to.
+     */
+    public static EmbeddedKafkaBroker start(Path logDirectory, Map<String, String> overrides, ScramUser scram) {
         Objects.requireNonNull(logDirectory, "logDirectory");
         Objects.requireNonNull(overrides, "overrides");
         Path directory = logDirectory.toAbsolutePath();
@@ -83,18 +120,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int brokerPort = LoopbackPorts.free();
             int controllerPort = LoopbackPorts.free();
-            Map<String, String> settings = settings(directory, brokerPort, controllerPort, overrides);
+            int saslPort = scram == null ? -1 : LoopbackPorts.free();
+            Map<String, String> settings = settings(directory, brokerPort, controllerPort, saslPort, overrides);
             try {
                 KafkaRaftServer server = startServer(directory, settings);
                 String bootstrap = HOST + ":" + brokerPort;
                 awaitReady(server, bootstrap);
+                if (scram != null) {
+                    createScramUser(server, bootstrap, scram);
+                }
                 Duration startupTime = Duration.ofNanos(System.nanoTime() - started);
                 LOG.info(
                         "Kafka broker started in {} ms at {} (log directory {})",
                         startupTime.toMillis(),
                         bootstrap,
                         directory);
-                return new EmbeddedKafkaBroker(server, directory, bootstrap, startupTime);
+                return new EmbeddedKafkaBroker(
+                        server, directory, bootstrap, scram == null ? null : HOST + ":" + saslPort, startupTime);
             } catch (RuntimeException e) {
                 if (!causedBy(e, BindException.class)) {
                     throw e;
@@ -110,7 +152,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static Map<String, String> settings(
-            Path directory, int brokerPort, int controllerPort, Map<String, String> overrides) {
+            Path directory, int brokerPort, int controllerPort, int saslPort, Map<String, String> overrides) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("num.partitions", "1");
         settings.put("auto.create.topics.enable", "true");
@@ -137,7 +179,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         settings.put("controller.listener.names", "CONTROLLER");
         settings.put("inter.broker.listener.name", "PLAINTEXT");
         settings.put("log.dirs", directory.toString());
+        if (saslPort > 0) {
+            settings.put("listeners", settings.get("listeners") + ",SASL_PLAINTEXT://" + HOST + ":" + saslPort);
+            settings.put(
+                    "advertised.listeners",
+                    settings.get("advertised.listeners") + ",SASL_PLAINTEXT://" + HOST + ":" + saslPort);
+            settings.put(
+                    "listener.security.protocol.map",
+                    settings.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+            settings.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
+            settings.put(
+                    "listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
         return settings;
+    }
+
+    /** Stores the user's SCRAM credential in the cluster's metadata, through the open listener. */
+    private static void createScramUser(KafkaRaftServer server, String bootstrap, ScramUser scram) {
+        Map<String, Object> config = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(config)) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            scram.user(),
+                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096),
+                            scram.password())))
+                    .all()
+                    .get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop(server);
+            throw new IllegalStateException("Interrupted while creating SCRAM user " + scram.user(), e);
+        } catch (Exception e) {
+            stop(server);
+            throw new IllegalStateException(
+                    "Cannot create SCRAM user " + scram.user() + " on the broker at " + bootstrap + ": " + e, e);
+        }
     }
 
     private static KafkaRaftServer startServer(Path directory, Map<String, String> settings) {
@@ -242,6 +318,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** The {@code host:port} list that clients bootstrap from. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** The listener that requires SASL/SCRAM, or null when the broker was started without one. */
+    public String saslBootstrapServers() {
+        return saslBootstrapServers;
     }
 
     public Path logDirectory() {

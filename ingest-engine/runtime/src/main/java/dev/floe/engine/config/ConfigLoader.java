@@ -7,6 +7,8 @@ import dev.floe.engine.spi.config.ConfigSection;
 import dev.floe.engine.spi.config.ConfigSpec;
 import dev.floe.engine.spi.sink.SinkDefinition;
 import dev.floe.engine.spi.sink.SinkProvider;
+import dev.floe.engine.spi.sink.SourceOffsets;
+import dev.floe.engine.spi.sink.SourcePartition;
 import dev.floe.registry.RegistryClientConfig;
 import dev.floe.registry.RegistryCredentials;
 import java.io.IOException;
@@ -16,12 +18,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 
 /**
@@ -254,7 +261,30 @@ public final class ConfigLoader {
             return null;
         }
         SinkDefinition definition = sink.configure(id, root, sinkSection);
+        SourceConfig sourceConfig = source(source, id);
+        Integer parallelism = section.get(EngineOptions.PARALLELISM);
+        String deadLetterTopic = section.get(EngineOptions.DEAD_LETTER_SECTION).get(EngineOptions.DEAD_LETTER_TOPIC);
+        if (sourceConfig == null) {
+            return null;
+        }
+        return new PipelineConfig(
+                id,
+                sourceConfig,
+                parallelism == null ? defaultParallelism : parallelism,
+                section.get(EngineOptions.ON_ERROR),
+                deadLetterTopic == null ? id + ".dead-letters" : deadLetterTopic,
+                definition);
+    }
+
+    /** A pipeline's source, or null when its section has problems (reported on it). */
+    private static SourceConfig source(ConfigSection source, String id) {
         List<String> topics = source.get(EngineOptions.TOPICS);
+        String patternText = source.get(EngineOptions.TOPIC_PATTERN);
+        boolean valid = true;
+        if ((topics == null || topics.isEmpty()) == (patternText == null)) {
+            source.problem(EngineOptions.TOPICS, "set either topics or topicPattern");
+            valid = false;
+        }
         if (topics != null) {
             List<String> invalid = topics.stream()
                     .filter(topic -> !topic.matches("[a-zA-Z0-9._-]{1,249}"))
@@ -263,21 +293,67 @@ public final class ConfigLoader {
                 source.problem(
                         EngineOptions.TOPICS,
                         "invalid topic names " + invalid + ": Kafka topics use letters, digits, '.', '_' and '-'");
+                valid = false;
             }
         }
+        Pattern pattern = null;
+        if (patternText != null) {
+            try {
+                pattern = Pattern.compile(patternText);
+            } catch (PatternSyntaxException e) {
+                source.problem(EngineOptions.TOPIC_PATTERN, "invalid regular expression: " + e.getDescription());
+                valid = false;
+            }
+        }
+        EngineOptions.StartPosition startFrom = source.get(EngineOptions.START_FROM);
+        Instant startTimestamp = null;
+        String timestampText = source.get(EngineOptions.START_TIMESTAMP);
+        if (timestampText != null) {
+            try {
+                startTimestamp = Instant.parse(timestampText);
+            } catch (DateTimeParseException e) {
+                source.problem(
+                        EngineOptions.START_TIMESTAMP,
+                        "expected an instant such as 2026-11-22T10:00:00Z, got '" + timestampText + "'");
+                valid = false;
+            }
+        } else if (startFrom == EngineOptions.StartPosition.TIMESTAMP) {
+            source.problem(EngineOptions.START_TIMESTAMP, "startFrom: timestamp needs a startTimestamp");
+            valid = false;
+        }
+        Map<SourcePartition, Long> offsets = new HashMap<>();
+        for (Map.Entry<String, String> entry :
+                source.get(EngineOptions.START_OFFSETS).entrySet()) {
+            int colon = entry.getKey().lastIndexOf(':');
+            try {
+                offsets.put(
+                        new SourcePartition(
+                                entry.getKey().substring(0, colon),
+                                Integer.parseInt(entry.getKey().substring(colon + 1))),
+                        Long.parseLong(entry.getValue().trim()));
+            } catch (RuntimeException e) {
+                source.problem(
+                        EngineOptions.START_OFFSETS,
+                        "expected \"topic:partition\": offset, got \"" + entry.getKey() + "\": " + entry.getValue());
+                valid = false;
+            }
+        }
+        if (startFrom == EngineOptions.StartPosition.OFFSETS && offsets.isEmpty()) {
+            source.problem(EngineOptions.START_OFFSETS, "startFrom: offsets needs startOffsets");
+            valid = false;
+        }
         String group = source.get(EngineOptions.GROUP_ID);
-        Integer parallelism = section.get(EngineOptions.PARALLELISM);
-        String deadLetterTopic = section.get(EngineOptions.DEAD_LETTER_SECTION).get(EngineOptions.DEAD_LETTER_TOPIC);
-        return new PipelineConfig(
-                id,
-                new SourceConfig(
-                        topics == null ? List.of() : topics,
-                        source.get(EngineOptions.START_FROM),
-                        group == null ? "floe-" + id : group),
-                parallelism == null ? defaultParallelism : parallelism,
-                section.get(EngineOptions.ON_ERROR),
-                deadLetterTopic == null ? id + ".dead-letters" : deadLetterTopic,
-                definition);
+        if (!valid) {
+            return null;
+        }
+        return new SourceConfig(
+                topics == null ? List.of() : topics,
+                pattern,
+                source.get(EngineOptions.DISCOVERY_INTERVAL),
+                startFrom,
+                startTimestamp,
+                SourceOffsets.of(offsets),
+                group == null ? "floe-" + id : group);
     }
 
     /** The environment, for {@code ${NAME}} references. */

@@ -160,19 +160,44 @@ public final class EngineOptions {
     // pipelines: source
 
     public static final ConfigOption<List<String>> TOPICS =
-            ConfigOption.of("topics", ValueType.STRING_LIST).required().description("Topics to read");
+            ConfigOption.of("topics", ValueType.STRING_LIST).description("Topics to read; or set topicPattern");
+
+    public static final ConfigOption<String> TOPIC_PATTERN = ConfigOption.string("topicPattern")
+            .description("A regular expression for the topics to read, matched against whole names; topics that"
+                    + " appear later are read from their start");
+
+    public static final ConfigOption<Duration> DISCOVERY_INTERVAL = ConfigOption.of(
+                    "discoveryInterval", ValueType.DURATION)
+            .defaultValue(Duration.ofSeconds(30))
+            .constraint(d -> d.compareTo(Duration.ofSeconds(1)) >= 0, "at least 1s")
+            .description("How often new partitions, and new topics of a topicPattern, are looked for; they are"
+                    + " read from their start");
 
     public static final ConfigOption<StartPosition> START_FROM = ConfigOption.of(
                     "startFrom", ValueType.enumeration(StartPosition.class))
             .defaultValue(StartPosition.EARLIEST)
-            .description("Where a pipeline with no checkpoint and no commits in its table starts reading");
+            .description("Where a pipeline starts in partitions that neither a checkpoint nor its table knows:"
+                    + " earliest, latest, timestamp (startTimestamp), group-offsets (the consumer group's"
+                    + " committed offsets, else earliest) or offsets (startOffsets, else earliest)");
+
+    public static final ConfigOption<String> START_TIMESTAMP = ConfigOption.string("startTimestamp")
+            .description("For startFrom: timestamp, the instant to start at, as 2026-11-22T10:00:00Z: each"
+                    + " partition starts at its first record at or after it");
+
+    public static final ConfigOption<Map<String, String>> START_OFFSETS = ConfigOption.of(
+                    "startOffsets", ValueType.STRING_MAP)
+            .defaultValue(Map.of())
+            .description("For startFrom: offsets, the offset to start at per partition, as \"topic:partition\":"
+                    + " offset");
 
     public static final ConfigOption<String> GROUP_ID = ConfigOption.string("groupId")
             .description("Consumer group whose offsets Floe commits after each table commit, for lag"
                     + " monitoring; default floe-<pipeline id>");
 
-    public static final ConfigSpec SOURCE =
-            ConfigSpec.of("source", "The topics a pipeline reads", List.of(TOPICS, START_FROM, GROUP_ID));
+    public static final ConfigSpec SOURCE = ConfigSpec.of(
+            "source",
+            "The topics a pipeline reads",
+            List.of(TOPICS, TOPIC_PATTERN, DISCOVERY_INTERVAL, START_FROM, START_TIMESTAMP, START_OFFSETS, GROUP_ID));
 
     // pipelines: dead letters
 
@@ -253,7 +278,10 @@ public final class EngineOptions {
     /** Where a pipeline starts when nothing says what it has ingested already. */
     public enum StartPosition {
         EARLIEST,
-        LATEST
+        LATEST,
+        TIMESTAMP,
+        GROUP_OFFSETS,
+        OFFSETS
     }
 
     /** What a record that cannot be ingested does. */

@@ -33,13 +33,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -197,8 +200,8 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         PartitionDiscovery discovery = new PartitionDiscovery(admin, KAFKA_TIMEOUT);
         resources.add(discovery);
         List<SourcePartition> partitions = untilAvailable(
-                "find the partitions of " + definition.source().topics(),
-                () -> discovery.partitions(definition.source().topics()));
+                "find the partitions of " + definition.source().describe(),
+                () -> discovery.partitions(definition.source()));
 
         CheckpointStorage storage = CheckpointStorage.open(global.checkpoints().storage(), definition.id());
         resources.add(storage);
@@ -223,7 +226,14 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
                 untilAvailable("read what " + definition.sink().describe() + " holds", sink::committed);
         SourceOffsets delivered = untilAvailable("read the dead-letter marker", deadLetters::delivered);
         StartPlan plan = StartPlan.of(
-                partitions, latest, committed, delivered, definition.source().startFrom());
+                partitions,
+                latest,
+                committed,
+                delivered,
+                definition.source(),
+                () -> untilAvailable(
+                        "read the offsets of group " + definition.source().groupId(),
+                        () -> groups.read(definition.source().groupId())));
         if (plan.recovered() != null) {
             sink.committer()
                     .restore(
@@ -255,7 +265,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
                     PartitionDiscovery.assign(partitions, i, parallelism),
                     "floe-" + definition.id() + "-" + i);
             resources.add(reader);
-            reader.seek(plan.seek(), plan.unknownFromEarliest());
+            reader.seek(plan.seek(), plan.initial());
             start.putAll(reader.positions().asMap());
             if (mode == RunMode.UNTIL_END) {
                 ends.add(reader.hasPartitions() ? reader.endOffsets() : SourceOffsets.empty());
@@ -330,6 +340,9 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         resources.removeAll(readers);
         threads.forEach(Thread::start);
         coordinator.start();
+        if (mode == RunMode.CONTINUOUS) {
+            startDiscovery(discovery, partitions);
+        }
     }
 
     private void startKeyedSubtasks(Sink sink, CheckpointStorage storage, StartPlan plan) {
@@ -388,6 +401,60 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
             thread.setDaemon(true);
             threads.add(thread);
         }
+    }
+
+    /**
+     * Looks for new partitions (and new topics of a pattern) on the source's interval and gives
+     * each to the subtask with the fewest; they are read from their start.
+     */
+    private void startDiscovery(PartitionDiscovery discovery, List<SourcePartition> initial) {
+        Set<SourcePartition> known = new HashSet<>(initial);
+        int[] owned = new int[subtasks.size()];
+        for (int i = 0; i < owned.length; i++) {
+            owned[i] = PartitionDiscovery.assign(initial, i, owned.length).size();
+        }
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "floe-" + definition.id() + "-discovery");
+            thread.setDaemon(true);
+            return thread;
+        });
+        resources.add(scheduler::shutdownNow);
+        long interval = definition.source().discoveryInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(
+                () -> {
+                    List<SourcePartition> found;
+                    try {
+                        found = discovery.partitions(definition.source());
+                    } catch (RetriableException e) {
+                        LOG.warn("Pipeline {} cannot look for new partitions now: {}", definition.id(), e.getMessage());
+                        return;
+                    }
+                    Map<Integer, List<SourcePartition>> added = new HashMap<>();
+                    for (SourcePartition partition : found) {
+                        if (known.add(partition)) {
+                            int target = 0;
+                            for (int i = 1; i < owned.length; i++) {
+                                if (owned[i] < owned[target]) {
+                                    target = i;
+                                }
+                            }
+                            owned[target]++;
+                            added.computeIfAbsent(target, t -> new ArrayList<>())
+                                    .add(partition);
+                        }
+                    }
+                    added.forEach((target, partitions) -> {
+                        LOG.info(
+                                "Pipeline {} reads new partitions {} in subtask {}",
+                                definition.id(),
+                                partitions,
+                                target);
+                        subtasks.get(target).addPartitions(partitions);
+                    });
+                },
+                interval,
+                interval,
+                TimeUnit.MILLISECONDS);
     }
 
     /** A source subtask of a bounded run read everything: after the last one, commit and stop. */

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,6 +60,8 @@ final class SourceSubtask implements Runnable {
     private final OffsetTable ends;
     private final Runnable inputEnded;
     private final LinkedBlockingDeque<Barrier> barriers = new LinkedBlockingDeque<>();
+    private final ConcurrentLinkedQueue<List<dev.floe.engine.spi.sink.SourcePartition>> newPartitions =
+            new ConcurrentLinkedQueue<>();
     private final AtomicLong rejected = new AtomicLong();
 
     /** Counted on the subtask's thread and published once per poll: no atomic operation per record. */
@@ -135,6 +138,11 @@ final class SourceSubtask implements Runnable {
         barriers.add(new Barrier(checkpointId, finalBarrier));
     }
 
+    /** Partitions found while running; the subtask takes them between polls. */
+    void addPartitions(List<dev.floe.engine.spi.sink.SourcePartition> partitions) {
+        newPartitions.add(List.copyOf(partitions));
+    }
+
     void pause(boolean pause) {
         this.paused = pause;
     }
@@ -162,6 +170,11 @@ final class SourceSubtask implements Runnable {
                     if (barrier.finalBarrier) {
                         return;
                     }
+                }
+                for (List<dev.floe.engine.spi.sink.SourcePartition> added = newPartitions.poll();
+                        added != null;
+                        added = newPartitions.poll()) {
+                    reader.addPartitions(added);
                 }
                 if (!reader.hasPartitions()) {
                     // nothing to read: wait for the next barrier instead

@@ -34,7 +34,9 @@ public final class GroupOffsets implements ConsumerGroupOffsets, AutoCloseable {
             committed = admin.listConsumerGroupOffsets(groupId)
                     .partitionsToOffsetAndMetadata()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            throw KafkaErrors.classify("read the offsets of consumer group " + groupId, e.getCause());
+        } catch (TimeoutException e) {
             throw new RetriableException(
                     EngineErrorCode.KAFKA_FAILED, "Cannot read the offsets of consumer group " + groupId + ": " + e, e);
         } catch (InterruptedException e) {
@@ -60,7 +62,9 @@ public final class GroupOffsets implements ConsumerGroupOffsets, AutoCloseable {
                         new OffsetAndMetadata(offset, metadata)));
         try {
             admin.alterConsumerGroupOffsets(groupId, commit).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            throw KafkaErrors.classify("commit the offsets of consumer group " + groupId, e.getCause());
+        } catch (TimeoutException e) {
             throw new RetriableException(
                     EngineErrorCode.KAFKA_FAILED,
                     "Cannot commit the offsets of consumer group " + groupId + ": " + e,

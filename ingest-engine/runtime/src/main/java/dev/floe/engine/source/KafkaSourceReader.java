@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -67,11 +68,15 @@ public final class KafkaSourceReader implements AutoCloseable {
 
     /**
      * Positions every assigned partition: at its offset in {@code offsets} when it has one,
-     * otherwise at the start or the end of the log.
+     * otherwise at {@code initial}.
      */
-    public void seek(SourceOffsets offsets, boolean unknownFromEarliest) {
+    public void seek(SourceOffsets offsets, InitialPosition initial) {
+        seek(assignment, offsets, initial);
+    }
+
+    private void seek(List<TopicPartition> partitions, SourceOffsets offsets, InitialPosition initial) {
         List<TopicPartition> unknown = new ArrayList<>();
-        for (TopicPartition partition : assignment) {
+        for (TopicPartition partition : partitions) {
             SourcePartition key = new SourcePartition(partition.topic(), partition.partition());
             if (offsets.offset(key).isPresent()) {
                 consumer.seek(partition, offsets.offset(key).getAsLong());
@@ -79,13 +84,66 @@ public final class KafkaSourceReader implements AutoCloseable {
                 unknown.add(partition);
             }
         }
-        if (!unknown.isEmpty()) {
-            if (unknownFromEarliest) {
+        if (unknown.isEmpty()) {
+            return;
+        }
+        switch (initial.kind()) {
+            case EARLIEST:
                 consumer.seekToBeginning(unknown);
-            } else {
+                break;
+            case LATEST:
                 consumer.seekToEnd(unknown);
+                break;
+            default:
+                Map<TopicPartition, Long> query = new HashMap<>();
+                unknown.forEach(
+                        partition -> query.put(partition, initial.timestamp().toEpochMilli()));
+                Map<TopicPartition, OffsetAndTimestamp> found;
+                try {
+                    found = consumer.offsetsForTimes(query, Duration.ofSeconds(30));
+                } catch (KafkaException e) {
+                    throw new RetriableException(
+                            EngineErrorCode.KAFKA_FAILED,
+                            "Cannot find the offsets of " + unknown + " at " + initial.timestamp() + ": " + e,
+                            e);
+                }
+                List<TopicPartition> past = new ArrayList<>();
+                for (TopicPartition partition : unknown) {
+                    OffsetAndTimestamp offset = found.get(partition);
+                    if (offset == null) {
+                        // no record at or after the timestamp yet: start at what comes next
+                        past.add(partition);
+                    } else {
+                        consumer.seek(partition, offset.offset());
+                    }
+                }
+                if (!past.isEmpty()) {
+                    consumer.seekToEnd(past);
+                }
+        }
+    }
+
+    /**
+     * Adds partitions found while running (new partitions of a topic, new topics of a pattern); they
+     * are read from their start, since nothing of them was read before.
+     */
+    public void addPartitions(List<SourcePartition> added) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (SourcePartition partition : added) {
+            TopicPartition topicPartition = new TopicPartition(partition.topic(), partition.partition());
+            if (!assignment.contains(topicPartition)) {
+                partitions.add(topicPartition);
             }
         }
+        if (partitions.isEmpty()) {
+            return;
+        }
+        assignment.addAll(partitions);
+        consumer.assign(assignment);
+        if (paused) {
+            consumer.pause(partitions);
+        }
+        consumer.seekToBeginning(partitions);
     }
 
     /** Whether any partition is assigned: a subtask of a pipeline wider than its topics may have none. */
@@ -109,7 +167,7 @@ public final class KafkaSourceReader implements AutoCloseable {
             // wakeup() asked the poll to return: the caller is stopping
             return 0;
         } catch (KafkaException e) {
-            throw new RetriableException(EngineErrorCode.KAFKA_FAILED, "Cannot poll " + assignment + ": " + e, e);
+            throw KafkaErrors.classify("poll " + assignment, e);
         }
         int count = 0;
         for (TopicPartition partition : records.partitions()) {

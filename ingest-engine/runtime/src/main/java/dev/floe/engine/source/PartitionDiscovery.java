@@ -1,6 +1,7 @@
 package dev.floe.engine.source;
 
 import dev.floe.engine.EngineErrorCode;
+import dev.floe.engine.config.SourceConfig;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.sink.SourcePartition;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -32,6 +34,35 @@ public final class PartitionDiscovery implements AutoCloseable {
     }
 
     /**
+     * Every partition of the topics a source reads: its topics, or those matching its pattern
+     * (internal topics excluded), sorted by topic and partition. A pattern matching nothing yet
+     * gives no partitions.
+     */
+    public List<SourcePartition> partitions(SourceConfig source) {
+        if (source.topicPattern() == null) {
+            return partitions(source.topics());
+        }
+        Set<String> names;
+        try {
+            names = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw KafkaErrors.classify("list topics", e.getCause());
+        } catch (TimeoutException e) {
+            throw new RetriableException(EngineErrorCode.KAFKA_FAILED, "Cannot list topics: Kafka did not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetriableException(EngineErrorCode.KAFKA_FAILED, "Interrupted listing topics", e);
+        }
+        List<String> matching = new ArrayList<>();
+        for (String name : names) {
+            if (source.topicPattern().matcher(name).matches()) {
+                matching.add(name);
+            }
+        }
+        return matching.isEmpty() ? new ArrayList<>() : partitions(matching);
+    }
+
+    /**
      * Every partition of {@code topics}, sorted by topic and partition.
      *
      * @throws RetriableException when Kafka does not answer or a topic does not exist (yet)
@@ -47,10 +78,7 @@ public final class PartitionDiscovery implements AutoCloseable {
                         "Cannot read topics " + topics + ": " + e.getCause().getMessage(),
                         e.getCause());
             }
-            throw new RetriableException(
-                    EngineErrorCode.KAFKA_FAILED,
-                    "Cannot describe topics " + topics + ": " + e.getCause(),
-                    e.getCause());
+            throw KafkaErrors.classify("describe topics " + topics, e.getCause());
         } catch (TimeoutException e) {
             throw new RetriableException(
                     EngineErrorCode.KAFKA_FAILED,

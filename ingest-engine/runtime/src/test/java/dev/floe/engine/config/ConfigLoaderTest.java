@@ -150,6 +150,31 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void refusesSourcesThatAreAmbiguousOrIncomplete() {
+        String text = """
+                kafka: {bootstrapServers: k:9092}
+                schemaRegistry: {url: http://r:8081}
+                store: {location: x}
+                pipelines:
+                  - {id: both, source: {topics: [t], topicPattern: "t.*"}, sink: {table: x}}
+                  - {id: bad-pattern, source: {topicPattern: "t(("}, sink: {table: x}}
+                  - {id: no-time, source: {topics: [t], startFrom: timestamp}, sink: {table: x}}
+                  - {id: bad-offsets, source: {topics: [t], startFrom: offsets, startOffsets: {"t": 5}}, sink: {table: x}}
+                """;
+
+        assertThatThrownBy(() -> loader(Map.of()).parse("floe.yaml", text))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(ConfigProblem::toString)
+                                .contains(
+                                        "floe.yaml:5: pipelines[0].source.topics: set either topics or topicPattern",
+                                        "floe.yaml:6: pipelines[1].source.topicPattern: invalid regular expression: Unclosed group",
+                                        "floe.yaml:7: pipelines[2].source.startTimestamp: startFrom: timestamp needs a startTimestamp",
+                                        "floe.yaml:8: pipelines[3].source.startOffsets: expected \"topic:partition\": offset, got \"t\": 5"));
+    }
+
+    @Test
     void pointsAtTheLineOfInvalidYaml() {
         assertThatThrownBy(() -> loader(Map.of()).parse("floe.yaml", "kafka:\n  a: [1, 2\nb: c\n"))
                 .isInstanceOf(ConfigException.class)

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.floe.engine.checkpoint.StoredCheckpoint;
 import dev.floe.engine.config.EngineOptions;
+import dev.floe.engine.config.SourceConfig;
+import dev.floe.engine.source.InitialPosition;
 import dev.floe.engine.spi.sink.CommittedPosition;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.SourcePartition;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +41,8 @@ class StartPlanTest {
                 Optional.of(checkpoint(7, 100, 200)),
                 Optional.of(new CommittedPosition(6, SourceOffsets.of(Map.of(P0, 90L, P1, 150L)))),
                 SourceOffsets.of(Map.of(P0, 90L, P1, 150L)),
-                EngineOptions.StartPosition.LATEST);
+                source(EngineOptions.StartPosition.LATEST),
+                StartPlanTest::noGroup);
 
         assertThat(plan.seek()).isEqualTo(SourceOffsets.of(Map.of(P0, 100L, P1, 200L)));
         assertThat(plan.nextCheckpointId()).isEqualTo(8);
@@ -56,7 +60,8 @@ class StartPlanTest {
                 Optional.of(checkpoint(3, 10, 10)),
                 Optional.of(new CommittedPosition(9, SourceOffsets.of(Map.of(P0, 50L, P1, 10L)))),
                 SourceOffsets.of(Map.of(P0, 50L, P1, 10L)),
-                EngineOptions.StartPosition.EARLIEST);
+                source(EngineOptions.StartPosition.EARLIEST),
+                StartPlanTest::noGroup);
 
         assertThat(plan.nextCheckpointId()).isEqualTo(10);
         assertThat(plan.skip().inTable("orders", 0, 49)).isTrue();
@@ -72,12 +77,13 @@ class StartPlanTest {
                 Optional.empty(),
                 Optional.of(new CommittedPosition(57, SourceOffsets.of(Map.of(P0, 500L)))),
                 SourceOffsets.of(Map.of(P0, 500L)),
-                EngineOptions.StartPosition.LATEST);
+                source(EngineOptions.StartPosition.LATEST),
+                StartPlanTest::noGroup);
 
         assertThat(plan.seek()).isEqualTo(SourceOffsets.of(Map.of(P0, 500L)));
-        assertThat(plan.unknownFromEarliest())
+        assertThat(plan.initial())
                 .as("a partition the table does not know is new")
-                .isTrue();
+                .isEqualTo(InitialPosition.EARLIEST);
         assertThat(plan.nextCheckpointId()).isEqualTo(58);
         assertThat(plan.recovered()).isNull();
         assertThat(plan.skip()).isNull();
@@ -90,7 +96,8 @@ class StartPlanTest {
                 Optional.empty(),
                 Optional.of(new CommittedPosition(12, SourceOffsets.of(Map.of(P0, 500L, P1, 300L)))),
                 SourceOffsets.of(Map.of(P0, 420L, P1, 300L)),
-                EngineOptions.StartPosition.EARLIEST);
+                source(EngineOptions.StartPosition.EARLIEST),
+                StartPlanTest::noGroup);
 
         assertThat(plan.seek()).isEqualTo(SourceOffsets.of(Map.of(P0, 420L, P1, 300L)));
         assertThat(plan.skip().inTable("orders", 0, 450))
@@ -108,17 +115,88 @@ class StartPlanTest {
                 Optional.empty(),
                 Optional.empty(),
                 SourceOffsets.empty(),
-                EngineOptions.StartPosition.LATEST);
+                source(EngineOptions.StartPosition.LATEST),
+                StartPlanTest::noGroup);
         StartPlan earliest = StartPlan.of(
                 PARTITIONS,
                 Optional.empty(),
                 Optional.empty(),
                 SourceOffsets.empty(),
-                EngineOptions.StartPosition.EARLIEST);
+                source(EngineOptions.StartPosition.EARLIEST),
+                StartPlanTest::noGroup);
+        Instant at = Instant.parse("2026-11-01T00:00:00Z");
+        StartPlan timestamp = StartPlan.of(
+                PARTITIONS,
+                Optional.empty(),
+                Optional.empty(),
+                SourceOffsets.empty(),
+                new SourceConfig(
+                        List.of("orders"),
+                        null,
+                        Duration.ofSeconds(30),
+                        EngineOptions.StartPosition.TIMESTAMP,
+                        at,
+                        SourceOffsets.empty(),
+                        "floe-orders"),
+                StartPlanTest::noGroup);
 
         assertThat(latest.seek().isEmpty()).isTrue();
-        assertThat(latest.unknownFromEarliest()).isFalse();
-        assertThat(earliest.unknownFromEarliest()).isTrue();
+        assertThat(latest.initial()).isEqualTo(InitialPosition.LATEST);
+        assertThat(earliest.initial()).isEqualTo(InitialPosition.EARLIEST);
+        assertThat(timestamp.initial()).isEqualTo(InitialPosition.at(at));
         assertThat(latest.nextCheckpointId()).isEqualTo(1);
+    }
+
+    @Test
+    void startsFromTheGroupsOffsetsOrExplicitOffsetsAndFromTheStartElsewhere() {
+        StartPlan group = StartPlan.of(
+                PARTITIONS,
+                Optional.empty(),
+                Optional.empty(),
+                SourceOffsets.empty(),
+                source(EngineOptions.StartPosition.GROUP_OFFSETS),
+                () -> SourceOffsets.of(Map.of(P0, 77L)));
+        StartPlan explicit = StartPlan.of(
+                PARTITIONS,
+                Optional.empty(),
+                Optional.empty(),
+                SourceOffsets.empty(),
+                new SourceConfig(
+                        List.of("orders"),
+                        null,
+                        Duration.ofSeconds(30),
+                        EngineOptions.StartPosition.OFFSETS,
+                        null,
+                        SourceOffsets.of(Map.of(P1, 5L)),
+                        "floe-orders"),
+                StartPlanTest::noGroup);
+
+        assertThat(group.seek()).isEqualTo(SourceOffsets.of(Map.of(P0, 77L)));
+        assertThat(group.initial()).isEqualTo(InitialPosition.EARLIEST);
+        assertThat(explicit.seek()).isEqualTo(SourceOffsets.of(Map.of(P1, 5L)));
+    }
+
+    @Test
+    void theGroupsOffsetsAreNotReadWhenTheTableKnowsThePipeline() {
+        StartPlan plan = StartPlan.of(
+                PARTITIONS,
+                Optional.empty(),
+                Optional.of(new CommittedPosition(3, SourceOffsets.of(Map.of(P0, 10L)))),
+                SourceOffsets.empty(),
+                source(EngineOptions.StartPosition.GROUP_OFFSETS),
+                () -> {
+                    throw new AssertionError("the table decides; the group is not asked");
+                });
+
+        assertThat(plan.seek()).isEqualTo(SourceOffsets.of(Map.of(P0, 10L)));
+    }
+
+    private static SourceConfig source(EngineOptions.StartPosition startFrom) {
+        return new SourceConfig(
+                List.of("orders"), null, Duration.ofSeconds(30), startFrom, null, SourceOffsets.empty(), "floe-orders");
+    }
+
+    private static SourceOffsets noGroup() {
+        throw new AssertionError("the group's offsets are read only for group-offsets");
     }
 }
