@@ -5,6 +5,7 @@ import dev.floe.engine.checkpoint.Listeners;
 import dev.floe.engine.config.FloeConfig;
 import dev.floe.engine.config.PipelineConfig;
 import dev.floe.engine.pipeline.Pipeline;
+import dev.floe.engine.pipeline.PipelineSupervisor;
 import dev.floe.engine.pipeline.RunMode;
 import dev.floe.registry.CachingSchemaRegistry;
 import dev.floe.registry.HttpSchemaRegistryClient;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +27,23 @@ public final class FloeRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FloeRuntime.class);
 
     private final CachingSchemaRegistry registry;
-    private final List<Pipeline> pipelines = new ArrayList<>();
+    private final List<PipelineSupervisor> supervisors = new ArrayList<>();
+    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "floe-restarts");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private FloeRuntime(
             FloeConfig config, List<PipelineDefinition> definitions, Clock clock, Listeners listeners, RunMode mode) {
         this.registry = new CachingSchemaRegistry(new HttpSchemaRegistryClient(config.registry()));
         for (PipelineDefinition definition : definitions) {
-            pipelines.add(new Pipeline(definition, config, registry, clock, listeners, mode));
+            supervisors.add(new PipelineSupervisor(
+                    definition.id(),
+                    () -> new Pipeline(definition, config, registry, clock, listeners, mode),
+                    definition.restartStrategy(),
+                    restarts,
+                    clock));
         }
     }
 
@@ -55,42 +68,40 @@ public final class FloeRuntime implements AutoCloseable {
     public static FloeRuntime start(
             FloeConfig config, List<PipelineDefinition> definitions, Clock clock, RunMode mode) {
         FloeRuntime runtime = new FloeRuntime(config, definitions, clock, Listeners.installed(), mode);
-        for (Pipeline pipeline : runtime.pipelines) {
-            try {
-                pipeline.start();
-            } catch (RuntimeException e) {
-                LOG.error("Pipeline {} could not start: {}", pipeline.id(), e.getMessage());
-            }
-        }
+        runtime.supervisors.forEach(PipelineSupervisor::start);
         return runtime;
     }
 
+    /** The pipelines running now (after a restart, the new instance). */
     public List<Pipeline> pipelines() {
-        return List.copyOf(pipelines);
+        return supervisors.stream().map(PipelineSupervisor::current).toList();
     }
 
-    /** Completes when every pipeline has stopped or failed. */
+    public List<PipelineSupervisor> supervisors() {
+        return List.copyOf(supervisors);
+    }
+
+    /** Completes when every pipeline has stopped, or failed for good. */
     public CompletableFuture<Void> terminated() {
         return CompletableFuture.allOf(
-                pipelines.stream().map(Pipeline::terminated).toArray(CompletableFuture[]::new));
+                supervisors.stream().map(PipelineSupervisor::terminated).toArray(CompletableFuture[]::new));
     }
 
     /** Stops every running pipeline after a final checkpoint; true when all committed it. */
     public boolean stop(Duration timeout) {
         boolean committed = true;
-        for (Pipeline pipeline : pipelines) {
-            if (pipeline.state() == Pipeline.State.RUNNING) {
-                committed &= pipeline.stop(timeout);
-            }
+        for (PipelineSupervisor supervisor : supervisors) {
+            committed &= supervisor.stop(timeout);
         }
         return committed;
     }
 
     @Override
     public void close() {
-        for (Pipeline pipeline : pipelines) {
-            pipeline.close();
+        for (PipelineSupervisor supervisor : supervisors) {
+            supervisor.close();
         }
+        restarts.shutdownNow();
         registry.close();
     }
 }

@@ -1,5 +1,6 @@
 package dev.floe.engine.config;
 
+import dev.floe.engine.pipeline.RestartStrategy;
 import dev.floe.engine.spi.config.ConfigException;
 import dev.floe.engine.spi.config.ConfigOption;
 import dev.floe.engine.spi.config.ConfigProblem;
@@ -273,7 +274,16 @@ public final class ConfigLoader {
                 parallelism == null ? defaultParallelism : parallelism,
                 section.get(EngineOptions.ON_ERROR),
                 deadLetterTopic == null ? id + ".dead-letters" : deadLetterTopic,
-                definition);
+                definition,
+                restart(section.get(EngineOptions.RESTART_SECTION)));
+    }
+
+    private static RestartStrategy restart(ConfigSection section) {
+        return new RestartStrategy(
+                section.get(EngineOptions.RESTART_ATTEMPTS),
+                section.get(EngineOptions.RESTART_WINDOW),
+                section.get(EngineOptions.RESTART_INITIAL_BACKOFF),
+                section.get(EngineOptions.RESTART_MAX_BACKOFF));
     }
 
     /** A pipeline's source, or null when its section has problems (reported on it). */

@@ -231,6 +231,33 @@ public final class EngineOptions {
     public static final ConfigOption<ConfigSection> DEAD_LETTER_SECTION =
             ConfigOption.section("deadLetter", DEAD_LETTER).description("Where records that cannot be ingested go");
 
+    public static final ConfigOption<Integer> RESTART_ATTEMPTS = ConfigOption.of("maxAttempts", ValueType.INTEGER)
+            .defaultValue(10)
+            .constraint(n -> n >= 0, "0 or more")
+            .description("Restarts allowed within the window; 0 never restarts");
+
+    public static final ConfigOption<Duration> RESTART_WINDOW = ConfigOption.of("window", ValueType.DURATION)
+            .defaultValue(Duration.ofMinutes(10))
+            .description("The sliding window restarts are counted in");
+
+    public static final ConfigOption<Duration> RESTART_INITIAL_BACKOFF = ConfigOption.of(
+                    "initialBackoff", ValueType.DURATION)
+            .defaultValue(Duration.ofSeconds(1))
+            .description("The wait before the first restart; it doubles with each consecutive one");
+
+    public static final ConfigOption<Duration> RESTART_MAX_BACKOFF = ConfigOption.of("maxBackoff", ValueType.DURATION)
+            .defaultValue(Duration.ofMinutes(1))
+            .description("The longest wait before a restart");
+
+    public static final ConfigSpec RESTART = ConfigSpec.of(
+            "restart",
+            "How a pipeline restarts from its last checkpoint after a failure a restart can fix (a fatal one, such"
+                    + " as refused credentials, stops it)",
+            List.of(RESTART_ATTEMPTS, RESTART_WINDOW, RESTART_INITIAL_BACKOFF, RESTART_MAX_BACKOFF));
+
+    public static final ConfigOption<ConfigSection> RESTART_SECTION =
+            ConfigOption.section("restart", RESTART).description(RESTART.description());
+
     public static final ConfigOption<String> SINK_TYPE =
             ConfigOption.string("type").defaultValue("iceberg").description("The kind of sink");
 
@@ -246,7 +273,14 @@ public final class EngineOptions {
         return ConfigSpec.of(
                 "pipeline",
                 "One topic-to-table mapping",
-                List.of(PIPELINE_ID, SOURCE_SECTION, PARALLELISM, ON_ERROR, DEAD_LETTER_SECTION, sinkSection));
+                List.of(
+                        PIPELINE_ID,
+                        SOURCE_SECTION,
+                        PARALLELISM,
+                        ON_ERROR,
+                        DEAD_LETTER_SECTION,
+                        RESTART_SECTION,
+                        sinkSection));
     }
 
     public static final ConfigOption<ConfigSection> KAFKA_SECTION =
