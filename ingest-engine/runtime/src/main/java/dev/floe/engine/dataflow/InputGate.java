@@ -2,7 +2,6 @@ package dev.floe.engine.dataflow;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -21,7 +20,11 @@ final class InputGate {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition available = lock.newCondition();
     private final Condition[] space;
-    private final AtomicLong backpressureNanos = new AtomicLong();
+    /** Time producers waited, for waits that ended. */
+    private long waitedNanos;
+    /** When each channel's producer started waiting, or 0 when it is not waiting. */
+    private final long[] waitingSince;
+
     private int next;
     private boolean closed;
 
@@ -30,6 +33,7 @@ final class InputGate {
         this.channels = new ArrayDeque[producers];
         this.blocked = new boolean[producers];
         this.space = new Condition[producers];
+        this.waitingSince = new long[producers];
         this.capacity = capacity;
         for (int i = 0; i < producers; i++) {
             channels[i] = new ArrayDeque<>(capacity);
@@ -51,11 +55,15 @@ final class InputGate {
         lock.lock();
         try {
             if (channels[channel].size() >= capacity && !closed) {
-                long waitStarted = System.nanoTime();
-                while (channels[channel].size() >= capacity && !closed) {
-                    space[channel].await();
+                waitingSince[channel] = System.nanoTime();
+                try {
+                    while (channels[channel].size() >= capacity && !closed) {
+                        space[channel].await();
+                    }
+                } finally {
+                    waitedNanos += System.nanoTime() - waitingSince[channel];
+                    waitingSince[channel] = 0;
                 }
-                backpressureNanos.addAndGet(System.nanoTime() - waitStarted);
             }
             if (closed) {
                 return false;
@@ -150,8 +158,20 @@ final class InputGate {
         return capacity * channels.length;
     }
 
-    /** Time producers spent waiting for space, in total. */
+    /** Time producers spent waiting for space, in total, including waits going on now. */
     long backpressureNanos() {
-        return backpressureNanos.get();
+        lock.lock();
+        try {
+            long total = waitedNanos;
+            long now = System.nanoTime();
+            for (long since : waitingSince) {
+                if (since != 0) {
+                    total += now - since;
+                }
+            }
+            return total;
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -106,7 +106,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     private final List<KeyedSubtask> keyedSubtasks = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger sourcesEnded = new AtomicInteger();
-    private Exchange exchange;
+    private volatile Exchange exchange;
     private ExecutorService uploads;
     private volatile Throwable failureCause;
     private CheckpointCoordinator coordinator;
@@ -151,6 +151,24 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     /** Records read by every subtask so far. */
     public long recordsIn() {
         return subtasks.stream().mapToLong(SourceSubtask::recordsIn).sum();
+    }
+
+    /** Batches and markers queued in the keyBy exchange now; 0 without one. */
+    public int exchangeQueued() {
+        Exchange current = exchange;
+        return current == null ? 0 : current.queued();
+    }
+
+    /** What the keyBy exchange holds at most before its producers wait; 0 without one. */
+    public int exchangeCapacity() {
+        Exchange current = exchange;
+        return current == null ? 0 : current.capacity();
+    }
+
+    /** Time the sources spent waiting for a full exchange: the pipeline's backpressure. */
+    public Duration backpressure() {
+        Exchange current = exchange;
+        return Duration.ofNanos(current == null ? 0 : current.backpressureNanos());
     }
 
     /** Records dead-lettered so far. */
