@@ -23,6 +23,14 @@ public enum IcebergErrorCode implements ErrorCode {
     COMMIT_STATE_UNKNOWN(ErrorCategory.EXTERNAL),
     /** The table refused the commit for good (a validation failure). */
     COMMIT_REJECTED(ErrorCategory.INTERNAL),
+    /** A row names no table: a route column is null or missing. */
+    ROUTE_FAILED(ErrorCategory.USER),
+    /** The records cannot fit an existing table's schema. */
+    SCHEMA_MISMATCH(ErrorCategory.USER),
+    /** Another instance of the same pipeline took the table over. */
+    FENCED(ErrorCategory.USER),
+    /** Another pipeline already ingests the same topics into the table. */
+    FOREIGN_PIPELINE(ErrorCategory.USER),
     /** Stored pending commits that cannot be read back. */
     PENDING_STATE_CORRUPT(ErrorCategory.INTERNAL);
 

@@ -20,12 +20,12 @@ public final class IcebergOptions {
                     + " iceberg.jdbc-catalog.catalog-name");
 
     public static final ConfigOption<String> CATALOG_TYPE = ConfigOption.string("type")
-            .required()
             .constraint(
                     type -> List.of("jdbc", "rest", "hadoop", "hive", "glue", "nessie")
                             .contains(type),
                     "one of jdbc, rest, hadoop, hive, glue, nessie")
-            .description("The kind of Iceberg catalog, loaded with Iceberg's own catalog loading");
+            .description("The kind of Iceberg catalog, loaded with Iceberg's own catalog loading; required unless"
+                    + " properties.catalog-impl names a catalog class");
 
     public static final ConfigOption<String> CATALOG_URI = ConfigOption.string("uri")
             .description("The catalog's URI: a JDBC URL (jdbc:sqlite:..., jdbc:postgresql://...), a REST endpoint,"
@@ -52,8 +52,18 @@ public final class IcebergOptions {
 
     public static final ConfigOption<String> TABLE = ConfigOption.string("table")
             .required()
-            .constraint(name -> name.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)+"), "namespace.table")
-            .description("The table, as namespace.table");
+            .constraint(
+                    name -> TableRouter.check(name) == null, "namespace.table, optionally with ${topic} or ${column}")
+            .description("The table, as namespace.table; or a template that routes each record to a table of its own,"
+                    + " with ${topic} for the record's topic and ${column} for a top-level column's value (raw.${topic},"
+                    + " sales.orders_${country}): values are lower-cased and every character other than a letter, a"
+                    + " digit or _ becomes _. Tables are created as they are first needed and committed independently");
+
+    public static final ConfigOption<List<String>> FORMER_IDS = ConfigOption.of("formerIds", ValueType.STRING_LIST)
+            .defaultValue(List.of())
+            .description("Ids this pipeline had before it was renamed: their commits in the tables count as its own,"
+                    + " so the rename neither repeats nor skips a record. Without it, a pipeline is refused a table"
+                    + " where another pipeline already ingests the same topics");
 
     public static final ConfigOption<List<String>> PARTITION_BY = ConfigOption.of("partitionBy", ValueType.STRING_LIST)
             .defaultValue(List.of())
@@ -71,8 +81,9 @@ public final class IcebergOptions {
     public static final ConfigOption<Integer> MAX_OPEN_FILES = ConfigOption.of("maxOpenFiles", ValueType.INTEGER)
             .defaultValue(64)
             .constraint(n -> n >= 1, "at least 1")
-            .description("Open data files per subtask (one per partition being written); past it the least"
-                    + " recently written is closed");
+            .description("Open data files per subtask, over every table it writes (one per table and partition"
+                    + " being written); past it the least recently written is closed, and a new file is started when"
+                    + " its partition gets rows again");
 
     public static final ConfigOption<Map<String, String>> TABLE_PROPERTIES = ConfigOption.of(
                     "tableProperties", ValueType.STRING_MAP)
@@ -93,5 +104,6 @@ public final class IcebergOptions {
                     TARGET_FILE_SIZE,
                     MAX_OPEN_FILES,
                     TABLE_PROPERTIES,
-                    CREATE_TABLE));
+                    CREATE_TABLE,
+                    FORMER_IDS));
 }

@@ -29,12 +29,19 @@ public final class IcebergSinkProvider implements SinkProvider {
     public SinkDefinition configure(String pipelineId, ConfigSection root, ConfigSection sink) {
         ConfigSection catalogSection = root.get(IcebergOptions.CATALOG_SECTION);
         String type = catalogSection.get(IcebergOptions.CATALOG_TYPE);
+        java.util.Map<String, String> catalogProperties = catalogSection.get(IcebergOptions.CATALOG_PROPERTIES);
+        if (type == null && !catalogProperties.containsKey(CatalogConfig.CATALOG_IMPL)) {
+            catalogSection.problem(
+                    IcebergOptions.CATALOG_TYPE,
+                    "set the catalog's type (jdbc, rest, hadoop, hive, glue, nessie), or properties."
+                            + CatalogConfig.CATALOG_IMPL);
+        }
         CatalogConfig catalog = new CatalogConfig(
                 catalogSection.get(IcebergOptions.CATALOG_NAME),
-                type == null ? "jdbc" : type,
+                type == null ? CatalogConfig.CUSTOM : type,
                 catalogSection.get(IcebergOptions.CATALOG_URI),
                 catalogSection.get(IcebergOptions.WAREHOUSE),
-                catalogSection.get(IcebergOptions.CATALOG_PROPERTIES));
+                catalogProperties);
         if ("jdbc".equals(type) && catalog.uri() == null) {
             catalogSection.problem(IcebergOptions.CATALOG_URI, "a jdbc catalog needs its JDBC URL as uri");
         }
@@ -54,7 +61,8 @@ public final class IcebergSinkProvider implements SinkProvider {
                 targetFileSize == null ? 0 : targetFileSize.bytes(),
                 sink.get(IcebergOptions.MAX_OPEN_FILES),
                 sink.get(IcebergOptions.TABLE_PROPERTIES),
-                sink.get(IcebergOptions.CREATE_TABLE));
+                sink.get(IcebergOptions.CREATE_TABLE),
+                sink.get(IcebergOptions.FORMER_IDS));
         return new IcebergSinkDefinition(pipelineId, catalog, tableConfig);
     }
 }
