@@ -368,8 +368,8 @@ final class IcebergCommitter implements SinkCommitter {
 
     /**
      * Where the pipeline could resume if this commit were the last thing that happened: the
-     * newest checkpoint's offsets, held back, per partition, to the start of every checkpoint
-     * still pending for another table (or for this one, beyond this commit).
+     * newest checkpoint's offsets, held back, for each partition a checkpoint still pending for
+     * another table (or for this one, beyond this commit) has rows of, to that checkpoint's start.
      */
     private SourceOffsets resumeOffsets(String committing, PendingCommit newest) {
         Map<SourcePartition, Long> resume = new TreeMap<>(newest.offsets().asMap());
@@ -377,10 +377,21 @@ final class IcebergCommitter implements SinkCommitter {
             for (PendingCommit other : entry.getValue()) {
                 boolean inThisCommit =
                         entry.getKey().equals(committing) && other.checkpointId() <= newest.checkpointId();
-                if (!inThisCommit) {
+                if (inThisCommit) {
+                    continue;
+                }
+                if (other.lineage().isEmpty()) {
+                    // written before lineage was kept: any partition may have rows in it
                     other.startOffsets()
                             .asMap()
                             .forEach((partition, offset) -> resume.merge(partition, offset, Math::min));
+                } else {
+                    // only the partitions it has rows of must be read again for it
+                    other.lineage()
+                            .forEach((partition, rows) -> resume.merge(
+                                    partition,
+                                    other.startOffsets().offset(partition).orElse(rows.first()),
+                                    Math::min));
                 }
             }
         }
