@@ -27,6 +27,10 @@ public enum IcebergErrorCode implements ErrorCode {
     ROUTE_FAILED(ErrorCategory.USER),
     /** The records cannot fit an existing table's schema. */
     SCHEMA_MISMATCH(ErrorCategory.USER),
+    /** A writer schema changes a column in a way the table cannot evolve to (string to int, say). */
+    SCHEMA_INCOMPATIBLE(ErrorCategory.USER),
+    /** The table's schema could not be evolved in the catalog. */
+    SCHEMA_UPDATE_FAILED(ErrorCategory.EXTERNAL),
     /** Another instance of the same pipeline took the table over. */
     FENCED(ErrorCategory.USER),
     /** Another pipeline already ingests the same topics into the table. */

@@ -4,6 +4,7 @@ import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.row.FieldKind;
 import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.row.RowType;
+import java.math.BigDecimal;
 import java.util.List;
 import org.apache.iceberg.types.Type;
 import org.apache.iceberg.types.Types;
@@ -13,7 +14,7 @@ import org.apache.iceberg.types.Types;
  * aside) is written as it is; otherwise columns are matched by name, ints widen to longs and
  * floats to doubles, and table columns the rows lack are null. Rows that cannot fit the table (a
  * required column missing, a type that cannot become the column's) are refused with the column's
- * name and both types.
+ * name and both types. Decimals widen in precision at the same scale, as the table may have evolved.
  */
 final class RowFitting {
     private final int[] sources;
@@ -66,7 +67,7 @@ final class RowFitting {
             return from == to && sameType(fromType, toType);
         }
         if (from == FieldKind.DECIMAL_LONG || from == FieldKind.DECIMAL) {
-            return fromType.equals(toType);
+            return fromType.equals(toType) || SchemaEvolution.widens(fromType, toType);
         }
         return from == to
                 || (from == FieldKind.INT && to == FieldKind.LONG)
@@ -124,6 +125,10 @@ final class RowFitting {
             FieldKind to = target.kind(i);
             if (from == FieldKind.FLOAT && to == FieldKind.DOUBLE) {
                 output.setDouble(i, row.getFloat(source));
+            } else if (from == FieldKind.DECIMAL_LONG && to == FieldKind.DECIMAL) {
+                // a decimal widened past 18 digits: the same unscaled value, at the same scale
+                int scale = ((Types.DecimalType) target.field(i).type()).scale();
+                output.setReference(i, BigDecimal.valueOf(row.getLong(source), scale));
             } else if (to.isPrimitive()) {
                 output.setLong(i, row.getLong(source));
             } else {

@@ -1,5 +1,6 @@
 package dev.floe.iceberg;
 
+import dev.floe.engine.spi.error.BadRecordException;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.row.RowType;
@@ -17,12 +18,15 @@ import org.apache.iceberg.SerializableTable;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.TableUtil;
+import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 final class TableTarget {
     private static final Logger LOG = LoggerFactory.getLogger(TableTarget.class);
+    private static final int SCHEMA_UPDATE_ATTEMPTS = 4;
 
     private final IcebergSink sink;
     private final String name;
@@ -42,6 +47,10 @@ final class TableTarget {
     private final Map<RowType, Binding> bindings = new IdentityHashMap<>();
     private Table table;
     private RowType tableRowType;
+    /** Schemas of records refused by the table's current schema, with why; cleared when it evolves. */
+    private final Map<Types.StructType, BadRecordException> refused = new HashMap<>();
+
+    private int refusedAtSchema = -1;
     private volatile CommittedPosition claimedAt;
     private volatile PartitionOffsets skipBelow;
     private volatile String problem = "";
@@ -90,10 +99,17 @@ final class TableTarget {
         return table;
     }
 
-    /** The row type of the table's schema, creating the table from {@code produced} when missing. */
+    /**
+     * The row type of the table's schema, creating the table from {@code produced} when missing and
+     * evolving it when records of {@code produced} need more of it (see {@link SchemaEvolution}).
+     *
+     * @throws BadRecordException when records of {@code produced} cannot fit the table
+     */
     synchronized RowType rowType(Schema produced) {
         ensure(produced);
-        if (tableRowType == null) {
+        evolveFor(produced);
+        if (tableRowType == null
+                || tableRowType.schema().schemaId() != table.schema().schemaId()) {
             tableRowType = RowType.of(table.schema());
             LOG.info(
                     "Pipeline {} writes table {} (format v{}, spec {}, schema {})",
@@ -104,6 +120,87 @@ final class TableTarget {
                     table.schema().schemaId());
         }
         return tableRowType;
+    }
+
+    /**
+     * Evolves the table so that records of {@code produced} fit it. The schema change is committed
+     * at once, before the rows that need it: it only adds optional columns and widens types, so
+     * readers see the rows committed before it unchanged, and a crash before the rows' commit
+     * leaves nothing to undo. Retried a few times over concurrent schema changes of the table.
+     */
+    private void evolveFor(Schema produced) {
+        Types.StructType struct = produced.asStruct();
+        if (refusedAtSchema != table.schema().schemaId()) {
+            refused.clear();
+            refusedAtSchema = table.schema().schemaId();
+        }
+        BadRecordException known = refused.get(struct);
+        if (known != null) {
+            throw new BadRecordException(known.code(), known.getMessage());
+        }
+        for (int attempt = 1; ; attempt++) {
+            SchemaEvolution evolution;
+            try {
+                evolution = SchemaEvolution.plan(table.schema(), produced, name);
+            } catch (BadRecordException e) {
+                refused.put(struct, e);
+                throw e;
+            }
+            if (evolution.isEmpty()) {
+                return;
+            }
+            int before = table.schema().schemaId();
+            try {
+                UpdateSchema update = table.updateSchema();
+                evolution.applyTo(update);
+                update.commit();
+                LOG.info(
+                        "Pipeline {} evolved table {} from schema {} to {}: {}",
+                        sink.pipelineId(),
+                        name,
+                        before,
+                        table.schema().schemaId(),
+                        evolution);
+                return;
+            } catch (TableClaim.FencedException e) {
+                throw new FatalException(
+                        IcebergErrorCode.FENCED,
+                        "Cannot evolve table " + name + " for pipeline " + sink.pipelineId() + ": " + e.getMessage(),
+                        e);
+            } catch (CommitFailedException e) {
+                if (attempt >= SCHEMA_UPDATE_ATTEMPTS) {
+                    throw new RetriableException(
+                            IcebergErrorCode.SCHEMA_UPDATE_FAILED,
+                            "Cannot evolve table " + name + " (" + evolution + ") after " + attempt + " attempts: "
+                                    + e.getMessage(),
+                            e);
+                }
+                // another writer changed the table meanwhile: plan again on its new schema
+                refreshTable();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                // Iceberg refused the change itself (an identifier field made optional, say)
+                throw new BadRecordException(
+                        IcebergErrorCode.SCHEMA_INCOMPATIBLE,
+                        "Cannot evolve table " + name + " (" + evolution + "): " + e.getMessage(),
+                        e);
+            } catch (RuntimeException e) {
+                throw new RetriableException(
+                        IcebergErrorCode.SCHEMA_UPDATE_FAILED,
+                        "Cannot evolve table " + name + " (" + evolution + "): " + e.getMessage(),
+                        e);
+            }
+        }
+    }
+
+    private void refreshTable() {
+        try {
+            table.refresh();
+        } catch (RuntimeException e) {
+            throw new RetriableException(
+                    IcebergErrorCode.CATALOG_UNAVAILABLE,
+                    "Cannot read table " + name + " for pipeline " + sink.pipelineId() + ": " + e.getMessage(),
+                    e);
+        }
     }
 
     /** How writers write rows of {@code type} into this table. */

@@ -29,7 +29,7 @@ public interface Sink extends AutoCloseable {
      * the checkpoint id is the newest any of them holds, and the offsets are those below which
      * every destination holds every record routed to it. Reading resumes there; each destination
      * then skips, by the {@link dev.floe.engine.spi.row.Row#originOffset() origin} of each row, the
-     * records its own commits already cover (docs/architecture.md, "Several tables").
+     * records its own commits already cover (docs/iceberg-sink.md, "Several tables from one pipeline").
      */
     Optional<CommittedPosition> committed();
 
