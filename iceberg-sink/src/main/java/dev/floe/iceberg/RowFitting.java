@@ -14,25 +14,35 @@ import org.apache.iceberg.types.Types;
  * aside) is written as it is; otherwise columns are matched by name, ints widen to longs and
  * floats to doubles, and table columns the rows lack are null. Rows that cannot fit the table (a
  * required column missing, a type that cannot become the column's) are refused with the column's
- * name and both types. Decimals widen in precision at the same scale, as the table may have evolved.
+ * name and both types. Decimals widen in precision at the same scale, and nested records are fitted
+ * the same way, as the table may have evolved.
  */
 final class RowFitting {
     private final int[] sources;
+    /** Per table column, how a nested record of another layout fits its struct; null for as it is. */
+    private final RowFitting[] nested;
+
     private final Row output;
     private final RowType target;
 
-    private RowFitting(int[] sources, RowType target) {
+    private RowFitting(int[] sources, RowFitting[] nested, RowType target) {
         this.sources = sources;
+        this.nested = nested;
         this.target = target;
         this.output = new Row(target);
     }
 
     /** Null when rows of {@code source} can be written into {@code target} as they are. */
     static RowFitting between(RowType source, RowType target, String table) {
+        return between(source, target, table, "");
+    }
+
+    private static RowFitting between(RowType source, RowType target, String table, String prefix) {
         if (sameLayout(source.struct(), target.struct())) {
             return null;
         }
         int[] sources = new int[target.size()];
+        RowFitting[] nested = new RowFitting[target.size()];
         for (int i = 0; i < target.size(); i++) {
             Types.NestedField column = target.field(i);
             sources[i] = -1;
@@ -40,10 +50,13 @@ final class RowFitting {
                 if (source.field(j).name().equals(column.name())) {
                     sources[i] = j;
                     Types.NestedField field = source.field(j);
-                    if (!fits(source.kind(j), target.kind(i), field.type(), column.type())) {
+                    if (source.kind(j) == FieldKind.STRUCT && target.kind(i) == FieldKind.STRUCT) {
+                        // a nested record of an older layout (the table's struct gained fields, say)
+                        nested[i] = between(source.nested(j), target.nested(i), table, prefix + column.name() + ".");
+                    } else if (!fits(source.kind(j), target.kind(i), field.type(), column.type())) {
                         throw new FatalException(
                                 IcebergErrorCode.SCHEMA_MISMATCH,
-                                "Cannot write the records into table " + table + ": column '" + column.name()
+                                "Cannot write the records into table " + table + ": column '" + prefix + column.name()
                                         + "' is " + column.type() + " in the table and " + field.type()
                                         + " in the records");
                     }
@@ -52,11 +65,11 @@ final class RowFitting {
             if (sources[i] < 0 && column.isRequired()) {
                 throw new FatalException(
                         IcebergErrorCode.SCHEMA_MISMATCH,
-                        "Cannot write the records into table " + table + ": its required column '" + column.name()
-                                + "' (" + column.type() + ") is not in the records");
+                        "Cannot write the records into table " + table + ": its required column '" + prefix
+                                + column.name() + "' (" + column.type() + ") is not in the records");
             }
         }
-        return new RowFitting(sources, target);
+        return new RowFitting(sources, nested, target);
     }
 
     private static boolean fits(FieldKind from, FieldKind to, Type fromType, Type toType) {
@@ -129,6 +142,8 @@ final class RowFitting {
                 // a decimal widened past 18 digits: the same unscaled value, at the same scale
                 int scale = ((Types.DecimalType) target.field(i).type()).scale();
                 output.setReference(i, BigDecimal.valueOf(row.getLong(source), scale));
+            } else if (nested[i] != null) {
+                output.setReference(i, nested[i].apply((Row) row.getReference(source)));
             } else if (to.isPrimitive()) {
                 output.setLong(i, row.getLong(source));
             } else {

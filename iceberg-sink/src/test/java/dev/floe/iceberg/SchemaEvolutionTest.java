@@ -182,6 +182,58 @@ class SchemaEvolutionTest {
     }
 
     @Test
+    void routedTablesFitOlderNestedRecordsIntoAStructThatGainedFields() {
+        IcebergSink sink = fixture.open("routed", SinkFixture.tables("raw.${topic}", 64, List.of()));
+        Schema older = new Schema(
+                Types.NestedField.required(1, "id", Types.LongType.get()),
+                Types.NestedField.required(2, "address", ADDRESS_V1));
+        RowType olderType = sink.rowType(older);
+        RowType newerType = sink.rowType(V2);
+        SinkWriter writer = sink.createWriter(0);
+        Row first = new Row(olderType);
+        first.setLong(0, 1);
+        Row firstAddress = new Row(olderType.nested(1));
+        firstAddress.set(0, "old street");
+        first.setReference(1, firstAddress);
+        first.setOrigin("people", 0, 0);
+        writer.write(first);
+        Row second = new Row(newerType);
+        second.setLong(0, 2);
+        second.setNull(1);
+        second.setNull(2);
+        Row secondAddress = new Row(newerType.nested(3));
+        secondAddress.set(0, "new street");
+        secondAddress.set(1, 12345);
+        second.setReference(3, secondAddress);
+        second.setNull(4);
+        second.setNull(5);
+        second.setOrigin("people", 0, 1);
+        writer.write(second);
+        // another subtask meets the older nested layout after address gained zip
+        SinkWriter other = sink.createWriter(1);
+        Row third = new Row(olderType);
+        third.setLong(0, 3);
+        Row thirdAddress = new Row(olderType.nested(1));
+        thirdAddress.set(0, "older street");
+        third.setReference(1, thirdAddress);
+        third.setOrigin("people", 0, 2);
+        other.write(third);
+        sink.committer()
+                .prepare(
+                        checkpoint("routed", 1, offsets("people", 0, 0), offsets("people", 0, 3)),
+                        List.of(writer.prepareCommit(1), other.prepareCommit(1)));
+        sink.committer().commit(1);
+
+        List<Record> rows = read("raw.people");
+        assertThat(rows)
+                .extracting(record -> ((Record) record.getField("address")).getField("street"))
+                .containsExactly("old street", "new street", "older street");
+        assertThat(rows)
+                .extracting(record -> ((Record) record.getField("address")).getField("zip"))
+                .containsExactly(null, 12345, null);
+    }
+
+    @Test
     void anIncompatibleChangeIsRefusedNamingTheColumnBothTypesAndTheTable() {
         IcebergSink sink = fixture.open("shop", SinkFixture.tables("shop.orders", 64, List.of()));
         sink.rowType(V1);
