@@ -70,6 +70,19 @@ public final class IcebergOptions {
             .description("The partition spec of a table Floe creates: column, year(col), month(col), day(col),"
                     + " hour(col), bucket(N, col), truncate(W, col)");
 
+    public static final ConfigOption<List<String>> SORT_BY = ConfigOption.of("sortBy", ValueType.STRING_LIST)
+            .defaultValue(List.of())
+            .description("The sort order of a table Floe creates: column or transform (as in partitionBy), then"
+                    + " optionally ASC or DESC and NULLS FIRST or NULLS LAST. Rows are sorted within each data file"
+                    + " by the table's sort order, whether Floe created it or not");
+
+    public static final ConfigOption<Integer> SORT_BUFFER_ROWS = ConfigOption.of("sortBufferRows", ValueType.INTEGER)
+            .defaultValue(TableConfig.DEFAULT_SORT_BUFFER_ROWS)
+            .constraint(n -> n >= 1, "at least 1")
+            .description("For tables with a sort order: rows a subtask holds in memory, over every table it"
+                    + " writes, to sort them; when reached, the file being written is sorted and written out, so a"
+                    + " checkpoint interval holding more rows gives more (each sorted) files");
+
     public static final ConfigOption<Integer> FORMAT_VERSION = ConfigOption.of("formatVersion", ValueType.INTEGER)
             .defaultValue(2)
             .constraint(v -> v == 2 || v == 3, "2 or 3")
@@ -100,6 +113,8 @@ public final class IcebergOptions {
             List.of(
                     TABLE,
                     PARTITION_BY,
+                    SORT_BY,
+                    SORT_BUFFER_ROWS,
                     FORMAT_VERSION,
                     TARGET_FILE_SIZE,
                     MAX_OPEN_FILES,

@@ -52,6 +52,13 @@ public final class IcebergSinkProvider implements SinkProvider {
                 sink.problem(IcebergOptions.PARTITION_BY, problem);
             }
         }
+        List<String> sortBy = sink.get(IcebergOptions.SORT_BY);
+        for (String expression : sortBy) {
+            String problem = SortOrders.checkSyntax(expression);
+            if (problem != null) {
+                sink.problem(IcebergOptions.SORT_BY, problem);
+            }
+        }
         String table = sink.get(IcebergOptions.TABLE);
         DataSize targetFileSize = sink.get(IcebergOptions.TARGET_FILE_SIZE);
         TableConfig tableConfig = new TableConfig(
@@ -62,7 +69,9 @@ public final class IcebergSinkProvider implements SinkProvider {
                 sink.get(IcebergOptions.MAX_OPEN_FILES),
                 sink.get(IcebergOptions.TABLE_PROPERTIES),
                 sink.get(IcebergOptions.CREATE_TABLE),
-                sink.get(IcebergOptions.FORMER_IDS));
+                sink.get(IcebergOptions.FORMER_IDS),
+                sortBy,
+                sink.get(IcebergOptions.SORT_BUFFER_ROWS));
         return new IcebergSinkDefinition(pipelineId, catalog, tableConfig);
     }
 }

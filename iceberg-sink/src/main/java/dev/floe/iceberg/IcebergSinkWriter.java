@@ -28,7 +28,8 @@ final class IcebergSinkWriter implements SinkWriter {
         this.sink = sink;
         this.subtask = subtask;
         this.router = sink.router();
-        this.openFiles = new OpenFiles(sink.config().maxOpenFiles());
+        this.openFiles =
+                new OpenFiles(sink.config().maxOpenFiles(), sink.config().sortBufferRows());
     }
 
     @Override
@@ -66,6 +67,11 @@ final class IcebergSinkWriter implements SinkWriter {
             return copy;
         }
         return key;
+    }
+
+    /** The most rows this writer has held at once to sort them. */
+    long mostBufferedRows() {
+        return openFiles.mostBuffered();
     }
 
     /** The most data files this writer has had open at once. */

@@ -7,12 +7,16 @@ package dev.floe.iceberg;
  */
 final class OpenFiles {
     private final int bound;
+    private final long bufferBound;
     private final Entry head = new Entry();
     private int open;
     private int mostOpen;
+    private long buffered;
+    private long mostBuffered;
 
-    OpenFiles(int bound) {
+    OpenFiles(int bound, long bufferBound) {
         this.bound = bound;
+        this.bufferBound = bufferBound;
         head.previous = head;
         head.next = head;
     }
@@ -56,6 +60,26 @@ final class OpenFiles {
             entry.previous = null;
             open--;
         }
+    }
+
+    /**
+     * A row was buffered to be sorted; whether the subtask's rows buffered over every file reach the
+     * bound, so that the caller writes a buffer out.
+     */
+    boolean buffered() {
+        buffered++;
+        mostBuffered = Math.max(mostBuffered, buffered);
+        return buffered >= bufferBound;
+    }
+
+    /** Rows buffered to be sorted were written out or dropped. */
+    void unbuffered(int rows) {
+        buffered -= rows;
+    }
+
+    /** The most rows buffered at once, over every file. */
+    long mostBuffered() {
+        return mostBuffered;
     }
 
     int open() {

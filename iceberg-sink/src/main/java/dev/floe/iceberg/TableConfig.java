@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param properties properties of a table Floe creates
  * @param createTable whether a missing table is created
  * @param formerIds ids this pipeline had before it was renamed: their commits count as its own
+ * @param sortBy the sort order of a table Floe creates (see {@link SortOrders})
+ * @param sortBufferRows rows a subtask buffers to sort them within files, over every table it writes
  */
 public record TableConfig(
         String name,
@@ -25,12 +27,44 @@ public record TableConfig(
         int maxOpenFiles,
         Map<String, String> properties,
         boolean createTable,
-        List<String> formerIds) {
+        List<String> formerIds,
+        List<String> sortBy,
+        int sortBufferRows) {
+    /** The default of {@link #sortBufferRows}. */
+    public static final int DEFAULT_SORT_BUFFER_ROWS = 100_000;
+
     public TableConfig {
         Objects.requireNonNull(name, "name");
         partitionBy = List.copyOf(partitionBy);
         properties = Map.copyOf(properties);
         formerIds = List.copyOf(formerIds);
+        sortBy = List.copyOf(sortBy);
+        if (sortBufferRows < 1) {
+            throw new IllegalArgumentException("sortBufferRows must be at least 1, not " + sortBufferRows);
+        }
+    }
+
+    /** A config of tables created unsorted. */
+    public TableConfig(
+            String name,
+            List<String> partitionBy,
+            int formatVersion,
+            long targetFileSize,
+            int maxOpenFiles,
+            Map<String, String> properties,
+            boolean createTable,
+            List<String> formerIds) {
+        this(
+                name,
+                partitionBy,
+                formatVersion,
+                targetFileSize,
+                maxOpenFiles,
+                properties,
+                createTable,
+                formerIds,
+                List.of(),
+                DEFAULT_SORT_BUFFER_ROWS);
     }
 
     /** A single table's config with the defaults of everything else. */

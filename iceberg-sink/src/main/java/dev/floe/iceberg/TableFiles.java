@@ -1,6 +1,7 @@
 package dev.floe.iceberg;
 
 import dev.floe.engine.spi.error.BadRecordException;
+import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.row.RowType;
@@ -8,6 +9,7 @@ import dev.floe.iceberg.write.RowParquetWriters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -17,6 +19,7 @@ import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.SortOrderComparators;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.io.DataWriter;
@@ -30,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * target size, within the subtask's bound on open files (shared with its other tables). Rows the
  * table held when this run claimed it are skipped, by their origin; the rows written are counted
  * per source partition, for the commit's lineage.
+ *
+ * <p>A table with a sort order gets its rows sorted within each file: a file's rows are buffered
+ * (copied off the fetch buffers) and written out sorted when the file closes, or when the
+ * subtask's buffered rows over every table reach {@code sortBufferRows}.
  */
 final class TableFiles {
     private static final Logger LOG = LoggerFactory.getLogger(TableFiles.class);
@@ -85,6 +92,18 @@ final class TableFiles {
         }
         Row tableRow = current.binding.fitting == null ? row : current.binding.fitting.apply(row);
         OpenFile file = current.fileFor(tableRow);
+        if (file.buffer != null) {
+            // sorted when the file is written out; the row is copied off the fetch buffer
+            file.buffer.add(tableRow.detach());
+            if (topic != null) {
+                lineage.add(topic, row.originPartition(), row.originOffset());
+            }
+            records++;
+            if (openFiles.buffered()) {
+                close(file);
+            }
+            return;
+        }
         try {
             file.writer.write(tableRow);
         } catch (IllegalArgumentException | ArithmeticException | ClassCastException e) {
@@ -133,19 +152,69 @@ final class TableFiles {
     }
 
     private void finish(OpenFile file) {
-        long estimate = file.writer.length();
+        if (file.buffer != null) {
+            writeSorted(file);
+            return;
+        }
+        finishWriter(file.writer);
+    }
+
+    private void finishWriter(DataWriter<Row> writer) {
+        long estimate = writer.length();
         try {
-            file.writer.close();
+            writer.close();
         } catch (IOException | UncheckedIOException e) {
             throw new RetriableException(
                     IcebergErrorCode.WRITE_FAILED, "Cannot finish a data file of table " + target.name() + ": " + e, e);
         }
-        DataFile dataFile = file.writer.toDataFile();
+        DataFile dataFile = writer.toDataFile();
         finished.add(dataFile);
         bytes += dataFile.fileSizeInBytes();
         if (estimate > 0 && dataFile.recordCount() >= SIZE_CHECK_INTERVAL) {
             double observed = (double) dataFile.fileSizeInBytes() / estimate;
             sizeOverEstimate = sizeOverEstimate == 0 ? observed : (sizeOverEstimate + observed) / 2;
+        }
+    }
+
+    /**
+     * Writes a buffered file's rows in the table's sort order, into as many files as the target
+     * size asks for, each sorted.
+     */
+    private void writeSorted(OpenFile file) {
+        List<Row> rows = file.buffer;
+        file.buffer = new ArrayList<>();
+        openFiles.unbuffered(rows.size());
+        if (rows.isEmpty()) {
+            return;
+        }
+        rows.sort(file.owner.order);
+        double ratio = sizeOverEstimate == 0 ? 1 : sizeOverEstimate;
+        DataWriter<Row> writer = null;
+        int sinceCheck = 0;
+        for (Row row : rows) {
+            if (writer == null) {
+                writer = file.owner.newWriter(file.key);
+            }
+            try {
+                writer.write(row);
+            } catch (IllegalArgumentException | ArithmeticException | ClassCastException e) {
+                // found only when the sorted rows are written, after the record was accepted
+                throw new FatalException(
+                        IcebergErrorCode.VALUE_REJECTED,
+                        "Cannot write the record at " + row.originTopic() + "-" + row.originPartition() + "@"
+                                + row.originOffset() + " into table " + target.name() + ": " + e.getMessage(),
+                        e);
+            }
+            if (++sinceCheck >= SIZE_CHECK_INTERVAL) {
+                sinceCheck = 0;
+                if (writer.length() * ratio >= file.owner.targetFileSize) {
+                    finishWriter(writer);
+                    writer = null;
+                }
+            }
+        }
+        if (writer != null) {
+            finishWriter(writer);
         }
     }
 
@@ -177,6 +246,12 @@ final class TableFiles {
         for (Bound each : bound.values()) {
             for (OpenFile file : each.files.values()) {
                 openFiles.remove(file);
+                if (file.buffer != null) {
+                    // nothing of it was written
+                    openFiles.unbuffered(file.buffer.size());
+                    file.buffer.clear();
+                    continue;
+                }
                 try {
                     file.writer.close();
                     finished.add(file.writer.toDataFile());
@@ -205,6 +280,9 @@ final class TableFiles {
         final PartitionSource partitionSource;
         final OutputFileFactory factory;
         final long targetFileSize;
+        /** The table's sort order over its rows; null when the table is unsorted. */
+        final Comparator<StructLike> order;
+
         final Map<Object, OpenFile> files = new HashMap<>();
 
         Bound(TableTarget.Binding binding) {
@@ -212,6 +290,9 @@ final class TableFiles {
             this.table = binding.writeTable;
             this.spec = table.spec();
             this.targetFileSize = sink.targetFileSize(table);
+            this.order = table.sortOrder().isSorted()
+                    ? SortOrderComparators.forSchema(table.schema(), table.sortOrder())
+                    : null;
             this.factory = OutputFileFactory.builderFor(table, subtask, System.currentTimeMillis())
                     .format(FileFormat.PARQUET)
                     .operationId(sink.pipelineId() + "-" + UUID.randomUUID())
@@ -246,17 +327,26 @@ final class TableFiles {
         }
 
         private OpenFile open(Object key) {
+            if (order != null) {
+                return new OpenFile(this, key, null);
+            }
+            return new OpenFile(this, key, newWriter(key));
+        }
+
+        DataWriter<Row> newWriter(Object key) {
             StructLike partition = key == UNPARTITIONED ? null : (StructLike) key;
             try {
-                DataWriter<Row> writer = Parquet.writeData(
+                Parquet.DataWriteBuilder builder = Parquet.writeData(
                                 partition == null ? factory.newOutputFile() : factory.newOutputFile(spec, partition))
                         .forTable(table)
                         .withSpec(spec)
                         .withPartition(partition)
                         .createWriterFunc(message -> RowParquetWriters.build(table.schema(), message))
-                        .overwrite()
-                        .build();
-                return new OpenFile(this, key, writer);
+                        .overwrite();
+                if (order != null) {
+                    builder.withSortOrder(table.sortOrder());
+                }
+                return builder.build();
             } catch (IOException | UncheckedIOException e) {
                 throw new RetriableException(
                         IcebergErrorCode.WRITE_FAILED,
@@ -270,13 +360,18 @@ final class TableFiles {
     private final class OpenFile extends OpenFiles.Entry {
         final Bound owner;
         final Object key;
+        /** The file being written; null for a sorted table's file, whose rows are buffered. */
         final DataWriter<Row> writer;
+        /** A sorted table's rows, until written out sorted; null for an unsorted table. */
+        List<Row> buffer;
+
         int rowsSinceCheck;
 
         OpenFile(Bound owner, Object key, DataWriter<Row> writer) {
             this.owner = owner;
             this.key = key;
             this.writer = writer;
+            this.buffer = writer == null ? new ArrayList<>() : null;
         }
 
         @Override

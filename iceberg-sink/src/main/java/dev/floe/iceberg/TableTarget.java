@@ -15,6 +15,7 @@ import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.SerializableTable;
+import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.TableUtil;
@@ -267,8 +268,10 @@ final class TableTarget {
                             + ": it does not exist, and sink.createTable is false");
         }
         PartitionSpec spec;
+        SortOrder sortOrder;
         try {
             spec = PartitionSpecs.build(produced, config.partitionBy());
+            sortOrder = SortOrders.build(produced, config.sortBy());
         } catch (IllegalArgumentException e) {
             throw new FatalException(
                     IcebergErrorCode.TABLE_CREATION_FAILED,
@@ -293,9 +296,16 @@ final class TableTarget {
             }
             Table created = catalog.buildTable(identifier, produced)
                     .withPartitionSpec(spec)
+                    .withSortOrder(sortOrder)
                     .withProperties(properties)
                     .create();
-            LOG.info("Created table {} for pipeline {}: {} partitioned by {}", name, sink.pipelineId(), produced, spec);
+            LOG.info(
+                    "Created table {} for pipeline {}: {} partitioned by {}, sorted by {}",
+                    name,
+                    sink.pipelineId(),
+                    produced,
+                    spec,
+                    sortOrder);
             return created;
         } catch (AlreadyExistsException e) {
             // another process created it meanwhile: use theirs
