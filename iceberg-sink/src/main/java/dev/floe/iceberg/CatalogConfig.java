@@ -12,12 +12,18 @@ import org.apache.iceberg.catalog.Catalog;
  * The catalog section, validated.
  *
  * @param name the catalog's name
- * @param type jdbc, rest, hadoop, hive, glue or nessie
+ * @param type jdbc, rest, hadoop, hive, glue or nessie; {@link #CUSTOM} with a {@link #CATALOG_IMPL}
  * @param uri the catalog URI, or null
  * @param warehouse the warehouse location, or null
  * @param properties further Iceberg catalog properties
  */
 public record CatalogConfig(String name, String type, String uri, String warehouse, Map<String, String> properties) {
+    /** The property naming a catalog class, for catalogs Iceberg has no type name for. */
+    public static final String CATALOG_IMPL = CatalogProperties.CATALOG_IMPL;
+
+    /** The type of a catalog given by {@link #CATALOG_IMPL}. */
+    public static final String CUSTOM = "custom";
+
     public CatalogConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -36,7 +42,9 @@ public record CatalogConfig(String name, String type, String uri, String warehou
             all.put("jdbc.schema-version", "V1");
         }
         all.putAll(properties);
-        all.put(CatalogUtil.ICEBERG_CATALOG_TYPE, type);
+        if (!properties.containsKey(CATALOG_IMPL)) {
+            all.put(CatalogUtil.ICEBERG_CATALOG_TYPE, type);
+        }
         if (uri != null) {
             all.put(CatalogProperties.URI, uri);
         }

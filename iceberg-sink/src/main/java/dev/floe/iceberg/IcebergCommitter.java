@@ -1,18 +1,26 @@
 package dev.floe.iceberg;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.sink.CheckpointInfo;
 import dev.floe.engine.spi.sink.CommittedPosition;
 import dev.floe.engine.spi.sink.SinkCommitter;
+import dev.floe.engine.spi.sink.SourceOffsets;
+import dev.floe.engine.spi.sink.SourcePartition;
 import dev.floe.engine.spi.sink.WriteResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.DataFile;
@@ -23,6 +31,7 @@ import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.ManifestWriter;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableUtil;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -34,62 +43,101 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Commits a pipeline's data files to its table, exactly once.
+ * Commits a pipeline's data files to its tables, exactly once, each table on its own.
  *
- * <p>At {@link #prepare} the files of a checkpoint are listed in manifests next to the table's
- * metadata, so they can be committed after any restart. At {@link #commit} the table itself says
- * what is committed: the newest snapshot with this pipeline's {@code floe.pipeline} carries the
- * last {@code floe.checkpoint-id}; everything up to it is skipped, everything after it is committed
- * in one append, with the checkpoint's id and offsets in the summary, and the {@code
- * floe-<pipeline>} tag moved to it. A commit whose outcome is unknown is resolved by reading the
- * table's history, never by committing blindly again.
+ * <p>At {@link #prepare} each table's files of a checkpoint are listed in manifests next to that
+ * table's metadata, so they can be committed after any restart. At {@link #commit} each table
+ * itself says what is committed: the newest snapshot of this pipeline carries the last {@code
+ * floe.checkpoint-id}; everything up to it is skipped, everything after it is committed in one
+ * append with the checkpoint's id, offsets, resume offsets and lineage in the summary, and the
+ * {@code floe-<pipeline>} tag moved to it. A commit whose outcome is unknown is resolved by
+ * reading the table's history, never by committing blindly again.
+ *
+ * <p>A table whose commit fails and may be retried keeps its pending commits and is retried at
+ * the next commit; the other tables go on. Only when every due table failed does {@link #commit}
+ * throw, so that the engine backs off.
  */
 final class IcebergCommitter implements SinkCommitter {
     private static final Logger LOG = LoggerFactory.getLogger(IcebergCommitter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * The snapshot id written into a pending manifest: encoding a manifest needs one, and the files
      * are appended one by one at commit, where they get the real snapshot's id.
      */
     private static final long UNCOMMITTED_SNAPSHOT_ID = 0L;
 
-    private final String pipelineId;
     private final IcebergSink sink;
-    private final List<PendingCommit> pending = new ArrayList<>();
+    private final String pipelineId;
+    private final Map<String, List<PendingCommit>> pending = new TreeMap<>();
+    private final Map<String, String> tableUuids = new TreeMap<>();
 
-    IcebergCommitter(String pipelineId, IcebergSink sink) {
-        this.pipelineId = pipelineId;
+    IcebergCommitter(IcebergSink sink) {
         this.sink = sink;
+        this.pipelineId = sink.pipelineId();
     }
 
     @Override
     public synchronized byte[] prepare(CheckpointInfo checkpoint, List<WriteResult> results) {
-        List<DataFile> files = new ArrayList<>();
-        long records = 0;
-        long bytes = 0;
+        Map<String, List<IcebergWriteResult.TableWrite>> byTable = new TreeMap<>();
         for (WriteResult result : results) {
-            IcebergWriteResult written = (IcebergWriteResult) result;
-            files.addAll(written.files());
-            records += written.records();
-            bytes += written.bytes();
+            ((IcebergWriteResult) result)
+                    .tables()
+                    .forEach((table, write) -> byTable.computeIfAbsent(table, key -> new ArrayList<>())
+                            .add(write));
         }
-        if (!files.isEmpty()) {
-            Table table = sink.table();
-            pending.add(new PendingCommit(
-                    checkpoint.checkpointId(),
-                    checkpoint.offsets(),
-                    table.uuid().toString(),
-                    writeManifests(table, checkpoint.checkpointId(), files),
-                    files.size(),
-                    records,
-                    bytes));
+        for (Map.Entry<String, List<IcebergWriteResult.TableWrite>> entry : byTable.entrySet()) {
+            String name = entry.getKey();
+            List<DataFile> files = new ArrayList<>();
+            long records = 0;
+            long bytes = 0;
+            Map<SourcePartition, OffsetLineage.Range> lineage = new TreeMap<>();
+            String uuid = null;
+            for (IcebergWriteResult.TableWrite write : entry.getValue()) {
+                files.addAll(write.files());
+                records += write.records();
+                bytes += write.bytes();
+                lineage = OffsetLineage.merge(lineage, write.lineage());
+                if (uuid != null && !uuid.equals(write.tableUuid())) {
+                    throw new FatalException(
+                            IcebergErrorCode.TABLE_REPLACED,
+                            "Cannot prepare checkpoint " + checkpoint.checkpointId() + " of table " + name
+                                    + ": its files were written for two tables of that name (uuids " + uuid + " and "
+                                    + write.tableUuid() + "); it was dropped and re-created while being written");
+                }
+                uuid = write.tableUuid();
+            }
+            Table table = sink.target(name).table();
+            pending.computeIfAbsent(name, key -> new ArrayList<>())
+                    .add(new PendingCommit(
+                            checkpoint.checkpointId(),
+                            checkpoint.startOffsets(),
+                            checkpoint.offsets(),
+                            uuid,
+                            writeManifests(name, table, checkpoint.checkpointId(), files),
+                            files.size(),
+                            records,
+                            bytes,
+                            lineage));
+            tableUuids.put(name, uuid);
         }
-        Table table = sink.table();
-        return PendingCommitsCodec.encode(
-                sink.tableName(), table == null ? null : table.uuid().toString(), pending);
+        return PendingCommitsCodec.encode(state());
+    }
+
+    private Map<String, PendingCommitsCodec.TableState> state() {
+        Map<String, PendingCommitsCodec.TableState> state = new LinkedHashMap<>();
+        for (Map.Entry<String, List<PendingCommit>> entry : pending.entrySet()) {
+            if (!entry.getValue().isEmpty()) {
+                state.put(
+                        entry.getKey(),
+                        new PendingCommitsCodec.TableState(tableUuids.get(entry.getKey()), entry.getValue()));
+            }
+        }
+        return state;
     }
 
     /** Lists the files in one manifest per partition spec, next to the table's metadata. */
-    private List<PendingCommit.EncodedManifest> writeManifests(Table table, long checkpointId, List<DataFile> files) {
+    private List<PendingCommit.EncodedManifest> writeManifests(
+            String name, Table table, long checkpointId, List<DataFile> files) {
         Map<Integer, List<DataFile>> bySpec = new HashMap<>();
         for (DataFile file : files) {
             bySpec.computeIfAbsent(file.specId(), id -> new ArrayList<>()).add(file);
@@ -113,8 +161,8 @@ final class IcebergCommitter implements SinkCommitter {
             } catch (IOException | UncheckedIOException e) {
                 throw new RetriableException(
                         IcebergErrorCode.WRITE_FAILED,
-                        "Cannot write the manifest of checkpoint " + checkpointId + " of table " + sink.tableName()
-                                + " to " + location + ": " + e,
+                        "Cannot write the manifest of checkpoint " + checkpointId + " of table " + name + " to "
+                                + location + ": " + e,
                         e);
             }
         }
@@ -123,30 +171,55 @@ final class IcebergCommitter implements SinkCommitter {
 
     @Override
     public synchronized void commit(long checkpointId) {
+        RetriableException firstFailure = null;
+        int failed = 0;
+        int succeeded = 0;
+        for (String name : new ArrayList<>(pending.keySet())) {
+            if (pending.get(name).stream().noneMatch(commit -> commit.checkpointId() <= checkpointId)) {
+                continue;
+            }
+            TableTarget target = sink.target(name);
+            try {
+                commitTable(target, checkpointId);
+                succeeded++;
+            } catch (RetriableException e) {
+                failed++;
+                target.failed(e.getMessage());
+                firstFailure = firstFailure == null ? e : firstFailure;
+                LOG.warn(
+                        "Pipeline {} cannot commit table {} yet; it keeps its pending checkpoints and is retried with"
+                                + " the next commit: {}",
+                        pipelineId,
+                        name,
+                        e.getMessage());
+            }
+        }
+        if (failed > 0 && succeeded == 0) {
+            throw firstFailure;
+        }
+    }
+
+    private void commitTable(TableTarget target, long checkpointId) {
+        String name = target.name();
         List<PendingCommit> due = new ArrayList<>();
-        for (PendingCommit commit : pending) {
+        for (PendingCommit commit : pending.get(name)) {
             if (commit.checkpointId() <= checkpointId) {
                 due.add(commit);
             }
         }
-        if (due.isEmpty()) {
-            return;
-        }
-        Table table = refreshedTable();
+        Table table = refreshedTable(target);
         for (PendingCommit commit : due) {
             if (!commit.tableUuid().equals(table.uuid().toString())) {
                 throw new FatalException(
                         IcebergErrorCode.TABLE_REPLACED,
                         "Cannot commit checkpoint " + commit.checkpointId() + " of pipeline " + pipelineId
-                                + " to table "
-                                + sink.tableName() + ": the table was dropped and re-created (uuid "
+                                + " to table " + name + ": the table was dropped and re-created (uuid "
                                 + commit.tableUuid() + " is now " + table.uuid() + "); its offsets belong to the old"
                                 + " table. Remove the pipeline's checkpoints to start the new table afresh.");
             }
         }
-        long committed = SnapshotMarkers.latest(table, pipelineId)
-                .map(CommittedPosition::checkpointId)
-                .orElse(0L);
+        Optional<CommittedPosition> held = SnapshotMarkers.latest(table, sink.pipelineIds());
+        long committed = held.map(CommittedPosition::checkpointId).orElse(0L);
         List<PendingCommit> toCommit = new ArrayList<>();
         for (PendingCommit commit : due) {
             if (commit.checkpointId() > committed) {
@@ -154,127 +227,259 @@ final class IcebergCommitter implements SinkCommitter {
             } else {
                 LOG.info(
                         "Table {} already holds checkpoint {} of pipeline {}; not committing it again",
-                        sink.tableName(),
+                        name,
                         commit.checkpointId(),
                         pipelineId);
             }
         }
         if (!toCommit.isEmpty()) {
-            append(table, toCommit);
+            if (held.isEmpty()) {
+                refuseForeignPipelines(table, name, toCommit.get(toCommit.size() - 1));
+            }
+            append(target, table, toCommit, held);
         }
         for (PendingCommit commit : due) {
-            deleteManifests(table, commit);
+            deleteManifests(table, name, commit);
         }
-        pending.removeAll(due);
+        pending.get(name).removeAll(due);
+        if (pending.get(name).isEmpty()) {
+            pending.remove(name);
+        }
+        target.committed(due.get(due.size() - 1).checkpointId());
     }
 
-    private void append(Table table, List<PendingCommit> commits) {
+    /**
+     * Refuses a first commit into a table where another pipeline already commits records of the
+     * same topics: two pipelines reading the same partitions into one table write each record
+     * twice. A renamed pipeline declares its former id instead.
+     */
+    private void refuseForeignPipelines(Table table, String name, PendingCommit commit) {
+        Set<String> topics = new TreeSet<>();
+        commit.offsets().asMap().keySet().forEach(partition -> topics.add(partition.topic()));
+        for (Map.Entry<String, SnapshotRef> ref : table.refs().entrySet()) {
+            if (!ref.getKey().startsWith("floe-") || !ref.getValue().isTag()) {
+                continue;
+            }
+            Snapshot tagged = table.snapshot(ref.getValue().snapshotId());
+            String other = tagged == null ? null : tagged.summary().get(SnapshotMarkers.PIPELINE);
+            if (other == null || sink.pipelineIds().contains(other)) {
+                continue;
+            }
+            Set<String> shared = new TreeSet<>();
+            OffsetsJson.read(tagged.summary().get(SnapshotMarkers.OFFSETS))
+                    .asMap()
+                    .keySet()
+                    .forEach(partition -> {
+                        if (topics.contains(partition.topic())) {
+                            shared.add(partition.topic());
+                        }
+                    });
+            if (!shared.isEmpty()) {
+                throw new FatalException(
+                        IcebergErrorCode.FOREIGN_PIPELINE,
+                        "Cannot commit checkpoint " + commit.checkpointId() + " of pipeline " + pipelineId
+                                + " to table " + name + ": pipeline " + other + " already ingests " + shared
+                                + " into it (its checkpoint " + tagged.summary().get(SnapshotMarkers.CHECKPOINT_ID)
+                                + "), and two pipelines reading the same partitions into one table write every"
+                                + " record twice. If " + pipelineId + " is " + other + " renamed, declare"
+                                + " sink.formerIds: [" + other + "]; otherwise point it at another table");
+            }
+        }
+    }
+
+    private void append(
+            TableTarget target, Table table, List<PendingCommit> commits, Optional<CommittedPosition> held) {
         long started = System.nanoTime();
+        String name = target.name();
         PendingCommit newest = commits.get(commits.size() - 1);
         AppendFiles append = table.newAppend();
         int files = 0;
         long records = 0;
+        Map<SourcePartition, OffsetLineage.Range> lineage = new TreeMap<>();
         for (PendingCommit commit : commits) {
-            for (DataFile file : readManifests(table, commit)) {
+            for (DataFile file : readManifests(table, name, commit)) {
                 append.appendFile(file);
                 files++;
                 records += file.recordCount();
             }
+            lineage = OffsetLineage.merge(lineage, commit.lineage());
         }
         append.set(SnapshotMarkers.PIPELINE, pipelineId);
         append.set(SnapshotMarkers.CHECKPOINT_ID, Long.toString(newest.checkpointId()));
         append.set(SnapshotMarkers.OFFSETS, OffsetsJson.write(newest.offsets()));
+        SourceOffsets resume = resumeOffsets(name, newest);
+        if (!resume.equals(newest.offsets())) {
+            append.set(SnapshotMarkers.RESUME_OFFSETS, OffsetsJson.write(resume));
+        }
+        append.set(
+                SnapshotMarkers.RANGES, ranges(commits.get(0), newest, held.map(CommittedPosition::offsets), lineage));
         try {
             append.commit();
         } catch (CommitStateUnknownException e) {
-            if (!landed(newest.checkpointId())) {
+            if (!landed(target, newest.checkpointId())) {
                 // not in the history: the next attempt reads the history again before committing
                 throw new RetriableException(
                         IcebergErrorCode.COMMIT_STATE_UNKNOWN,
                         "Cannot tell yet whether checkpoint " + newest.checkpointId() + " of pipeline " + pipelineId
-                                + " reached table " + sink.tableName() + ": " + e.getMessage(),
+                                + " reached table " + name + ": " + e.getMessage(),
                         e);
             }
             LOG.info(
                     "The commit of checkpoint {} to table {} reported an unknown outcome; its history shows it landed",
                     newest.checkpointId(),
-                    sink.tableName());
+                    name);
+        } catch (TableClaim.FencedException e) {
+            throw new FatalException(
+                    IcebergErrorCode.FENCED,
+                    "Cannot commit checkpoint " + newest.checkpointId() + " of pipeline " + pipelineId + " to table "
+                            + name + ": " + e.getMessage(),
+                    e);
         } catch (CommitFailedException e) {
             throw new RetriableException(
                     IcebergErrorCode.COMMIT_FAILED,
-                    "Cannot commit checkpoint " + newest.checkpointId() + " to table " + sink.tableName() + ": "
-                            + e.getMessage(),
+                    "Cannot commit checkpoint " + newest.checkpointId() + " to table " + name + ": " + e.getMessage(),
                     e);
         } catch (ValidationException e) {
             throw new FatalException(
                     IcebergErrorCode.COMMIT_REJECTED,
-                    "Cannot commit checkpoint " + newest.checkpointId() + " to table " + sink.tableName() + ": "
-                            + e.getMessage(),
+                    "Cannot commit checkpoint " + newest.checkpointId() + " to table " + name + ": " + e.getMessage(),
                     e);
         } catch (NoSuchTableException e) {
             throw new FatalException(
                     IcebergErrorCode.TABLE_NOT_FOUND,
-                    "Cannot commit checkpoint " + newest.checkpointId() + ": table " + sink.tableName()
-                            + " no longer exists",
+                    "Cannot commit checkpoint " + newest.checkpointId() + ": table " + name + " no longer exists",
                     e);
         } catch (RuntimeException e) {
             throw new RetriableException(
                     IcebergErrorCode.COMMIT_FAILED,
-                    "Cannot commit checkpoint " + newest.checkpointId() + " to table " + sink.tableName() + ": " + e,
+                    "Cannot commit checkpoint " + newest.checkpointId() + " to table " + name + ": " + e,
                     e);
         }
-        tag(table);
+        tag(table, name);
         LOG.info(
                 "Committed checkpoint {} of pipeline {} to table {}: {} files, {} rows in {} ms",
                 newest.checkpointId(),
                 pipelineId,
-                sink.tableName(),
+                name,
                 files,
                 records,
                 (System.nanoTime() - started) / 1_000_000);
     }
 
+    /**
+     * Where the pipeline could resume if this commit were the last thing that happened: the
+     * newest checkpoint's offsets, held back, for each partition a checkpoint still pending for
+     * another table (or for this one, beyond this commit) has rows of, to that checkpoint's start.
+     */
+    private SourceOffsets resumeOffsets(String committing, PendingCommit newest) {
+        Map<SourcePartition, Long> resume = new TreeMap<>(newest.offsets().asMap());
+        for (Map.Entry<String, List<PendingCommit>> entry : pending.entrySet()) {
+            for (PendingCommit other : entry.getValue()) {
+                boolean inThisCommit =
+                        entry.getKey().equals(committing) && other.checkpointId() <= newest.checkpointId();
+                if (inThisCommit) {
+                    continue;
+                }
+                if (other.lineage().isEmpty()) {
+                    // written before lineage was kept: any partition may have rows in it
+                    other.startOffsets()
+                            .asMap()
+                            .forEach((partition, offset) -> resume.merge(partition, offset, Math::min));
+                } else {
+                    // only the partitions it has rows of must be read again for it
+                    other.lineage()
+                            .forEach((partition, rows) -> resume.merge(
+                                    partition,
+                                    other.startOffsets().offset(partition).orElse(rows.first()),
+                                    Math::min));
+                }
+            }
+        }
+        return SourceOffsets.of(resume);
+    }
+
+    /**
+     * The ranges a commit covers, per partition: {@code [from, to, rows, first, last]}, where
+     * {@code from} is where the table's previous commit of the pipeline ended (or the first
+     * checkpoint's start), {@code to} where this commit's newest checkpoint ends, and the rows
+     * with their first and last offset are those actually written ({@code [from, to, 0]} for none).
+     */
+    static String ranges(
+            PendingCommit oldest,
+            PendingCommit newest,
+            Optional<SourceOffsets> previous,
+            Map<SourcePartition, OffsetLineage.Range> lineage) {
+        ObjectNode root = JSON.createObjectNode();
+        Set<SourcePartition> partitions = new TreeSet<>(newest.offsets().asMap().keySet());
+        partitions.addAll(lineage.keySet());
+        for (SourcePartition partition : partitions) {
+            long to = newest.offsets().offset(partition).orElse(-1);
+            OffsetLineage.Range rows = lineage.get(partition);
+            long from = previous.flatMap(offsets -> boxed(offsets.offset(partition)))
+                    .orElseGet(() -> oldest.startOffsets().offset(partition).orElse(rows == null ? to : rows.first()));
+            ObjectNode topic = root.has(partition.topic())
+                    ? (ObjectNode) root.get(partition.topic())
+                    : root.putObject(partition.topic());
+            var range = topic.putArray(Integer.toString(partition.partition()))
+                    .add(from)
+                    .add(to);
+            if (rows == null) {
+                range.add(0);
+            } else {
+                range.add(rows.rows()).add(rows.first()).add(rows.last());
+            }
+        }
+        return root.toString();
+    }
+
+    private static Optional<Long> boxed(java.util.OptionalLong value) {
+        return value.isPresent() ? Optional.of(value.getAsLong()) : Optional.empty();
+    }
+
     /** Whether the table's history holds {@code checkpointId} of this pipeline. */
-    private boolean landed(long checkpointId) {
+    private boolean landed(TableTarget target, long checkpointId) {
         Table table;
         try {
-            table = refreshedTable();
+            table = refreshedTable(target);
         } catch (RetriableException e) {
             return false;
         }
-        Optional<CommittedPosition> latest = SnapshotMarkers.latest(table, pipelineId);
+        Optional<CommittedPosition> latest = SnapshotMarkers.latest(table, sink.pipelineIds());
         return latest.isPresent() && latest.get().checkpointId() >= checkpointId;
     }
 
     /** Points the pipeline's tag at its newest commit, so snapshot expiry cannot erase the marker. */
-    private void tag(Table table) {
+    private void tag(Table table, String name) {
         String tag = SnapshotMarkers.tag(pipelineId);
         try {
             table.refresh();
-            Snapshot newest = null;
-            for (Snapshot snapshot = table.currentSnapshot();
-                    snapshot != null;
-                    snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
-                if (pipelineId.equals(snapshot.summary().get(SnapshotMarkers.PIPELINE))) {
-                    newest = snapshot;
-                    break;
-                }
-            }
-            if (newest == null) {
+            Optional<Snapshot> newest = SnapshotMarkers.newestSnapshot(table, List.of(pipelineId));
+            if (newest.isEmpty()) {
                 return;
             }
-            if (table.refs().containsKey(tag)) {
-                table.manageSnapshots().replaceTag(tag, newest.snapshotId()).commit();
-            } else {
-                table.manageSnapshots().createTag(tag, newest.snapshotId()).commit();
+            SnapshotRef ref = table.refs().get(tag);
+            if (ref != null && ref.snapshotId() == newest.get().snapshotId()) {
+                return;
             }
+            if (ref != null) {
+                table.manageSnapshots()
+                        .replaceTag(tag, newest.get().snapshotId())
+                        .commit();
+            } else {
+                table.manageSnapshots()
+                        .createTag(tag, newest.get().snapshotId())
+                        .commit();
+            }
+        } catch (TableClaim.FencedException e) {
+            throw new FatalException(
+                    IcebergErrorCode.FENCED, "Cannot move tag " + tag + " of table " + name + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // the next commit moves the tag; until then the history still holds the marker
-            LOG.warn("Cannot move tag {} of table {}: {}", tag, sink.tableName(), e.toString());
+            LOG.warn("Cannot move tag {} of table {}: {}", tag, name, e.toString());
         }
     }
 
-    private List<DataFile> readManifests(Table table, PendingCommit commit) {
+    private List<DataFile> readManifests(Table table, String name, PendingCommit commit) {
         List<DataFile> files = new ArrayList<>();
         for (PendingCommit.EncodedManifest encoded : commit.manifests()) {
             try {
@@ -287,54 +492,50 @@ final class IcebergCommitter implements SinkCommitter {
             } catch (IOException | UncheckedIOException e) {
                 throw new RetriableException(
                         IcebergErrorCode.COMMIT_FAILED,
-                        "Cannot read the manifest of checkpoint " + commit.checkpointId() + " of table "
-                                + sink.tableName() + ": " + e,
+                        "Cannot read the manifest of checkpoint " + commit.checkpointId() + " of table " + name + ": "
+                                + e,
                         e);
             }
         }
         return files;
     }
 
-    private void deleteManifests(Table table, PendingCommit commit) {
+    private void deleteManifests(Table table, String name, PendingCommit commit) {
         for (PendingCommit.EncodedManifest encoded : commit.manifests()) {
             try {
                 table.io().deleteFile(ManifestFiles.decode(encoded.bytes()).path());
             } catch (IOException | RuntimeException e) {
-                LOG.debug(
-                        "Cannot delete a committed checkpoint's manifest of table {}: {}",
-                        sink.tableName(),
-                        e.toString());
+                LOG.debug("Cannot delete a committed checkpoint's manifest of table {}: {}", name, e.toString());
             }
         }
     }
 
-    private Table refreshedTable() {
-        Table table = sink.table();
+    private Table refreshedTable(TableTarget target) {
+        String name = target.name();
+        target.loadIfExists();
+        Table table = target.table();
         if (table == null) {
             throw new FatalException(
                     IcebergErrorCode.TABLE_NOT_FOUND,
-                    "Cannot commit to table " + sink.tableName() + " of pipeline " + pipelineId
-                            + ": it does not exist");
+                    "Cannot commit to table " + name + " of pipeline " + pipelineId + ": it does not exist");
         }
         try {
             table.refresh();
         } catch (NoSuchTableException e) {
             throw new FatalException(
                     IcebergErrorCode.TABLE_NOT_FOUND,
-                    "Cannot commit to table " + sink.tableName() + " of pipeline " + pipelineId + ": it was dropped",
+                    "Cannot commit to table " + name + " of pipeline " + pipelineId + ": it was dropped",
                     e);
         } catch (RuntimeException e) {
             throw new RetriableException(
-                    IcebergErrorCode.CATALOG_UNAVAILABLE,
-                    "Cannot read table " + sink.tableName() + ": " + e.getMessage(),
-                    e);
+                    IcebergErrorCode.CATALOG_UNAVAILABLE, "Cannot read table " + name + ": " + e.getMessage(), e);
         }
         return table;
     }
 
     @Override
     public synchronized void restore(CheckpointInfo checkpoint, byte[] state) {
-        PendingCommitsCodec.State restored;
+        Map<String, PendingCommitsCodec.TableState> restored;
         try {
             restored = PendingCommitsCodec.decode(state);
         } catch (IllegalArgumentException e) {
@@ -344,25 +545,45 @@ final class IcebergCommitter implements SinkCommitter {
                             + pipelineId + ": " + e.getMessage(),
                     e);
         }
-        Table table = sink.table();
-        if (restored.tableUuid() != null) {
-            String now = table == null ? "no table" : "uuid " + table.uuid();
-            if (table == null || !restored.tableUuid().equals(table.uuid().toString())) {
+        for (Map.Entry<String, PendingCommitsCodec.TableState> entry : restored.entrySet()) {
+            String expected = entry.getValue().tableUuid();
+            if (expected == null) {
+                continue;
+            }
+            TableTarget target = sink.target(entry.getKey());
+            Table table = target.loadIfExists() ? target.table() : null;
+            if (table == null || !expected.equals(table.uuid().toString())) {
+                String now = table == null ? "no table" : "uuid " + table.uuid();
                 throw new FatalException(
                         IcebergErrorCode.TABLE_REPLACED,
                         "Cannot resume pipeline " + pipelineId + " from checkpoint " + checkpoint.checkpointId()
-                                + ": table " + sink.tableName() + " was dropped or re-created since (checkpoint has"
-                                + " uuid " + restored.tableUuid() + ", the catalog has " + now + "), so the"
+                                + ": table " + entry.getKey() + " was dropped or re-created since (checkpoint has"
+                                + " uuid " + expected + ", the catalog has " + now + "), so the"
                                 + " checkpoint's offsets do not describe it. Remove the pipeline's checkpoints to"
                                 + " ingest into the new table from its own state.");
             }
         }
         pending.clear();
-        pending.addAll(restored.pending());
+        tableUuids.clear();
+        restored.forEach((name, table) -> {
+            if (!table.pending().isEmpty()) {
+                pending.put(name, new ArrayList<>(table.pending()));
+            }
+            if (table.tableUuid() != null) {
+                tableUuids.put(name, table.tableUuid());
+            }
+        });
     }
 
     @Override
     public synchronized int pendingCheckpoints() {
-        return pending.size();
+        Set<Long> ids = new TreeSet<>();
+        pending.values().forEach(commits -> commits.forEach(commit -> ids.add(commit.checkpointId())));
+        return ids.size();
+    }
+
+    synchronized int pendingCheckpoints(String table) {
+        List<PendingCommit> commits = pending.get(table);
+        return commits == null ? 0 : commits.size();
     }
 }

@@ -23,6 +23,18 @@ public enum IcebergErrorCode implements ErrorCode {
     COMMIT_STATE_UNKNOWN(ErrorCategory.EXTERNAL),
     /** The table refused the commit for good (a validation failure). */
     COMMIT_REJECTED(ErrorCategory.INTERNAL),
+    /** A row names no table: a route column is null or missing. */
+    ROUTE_FAILED(ErrorCategory.USER),
+    /** The records cannot fit an existing table's schema. */
+    SCHEMA_MISMATCH(ErrorCategory.USER),
+    /** A writer schema changes a column in a way the table cannot evolve to (string to int, say). */
+    SCHEMA_INCOMPATIBLE(ErrorCategory.USER),
+    /** The table's schema could not be evolved in the catalog. */
+    SCHEMA_UPDATE_FAILED(ErrorCategory.EXTERNAL),
+    /** Another instance of the same pipeline took the table over. */
+    FENCED(ErrorCategory.USER),
+    /** Another pipeline already ingests the same topics into the table. */
+    FOREIGN_PIPELINE(ErrorCategory.USER),
     /** Stored pending commits that cannot be read back. */
     PENDING_STATE_CORRUPT(ErrorCategory.INTERNAL);
 

@@ -20,12 +20,12 @@ public final class IcebergOptions {
                     + " iceberg.jdbc-catalog.catalog-name");
 
     public static final ConfigOption<String> CATALOG_TYPE = ConfigOption.string("type")
-            .required()
             .constraint(
                     type -> List.of("jdbc", "rest", "hadoop", "hive", "glue", "nessie")
                             .contains(type),
                     "one of jdbc, rest, hadoop, hive, glue, nessie")
-            .description("The kind of Iceberg catalog, loaded with Iceberg's own catalog loading");
+            .description("The kind of Iceberg catalog, loaded with Iceberg's own catalog loading; required unless"
+                    + " properties.catalog-impl names a catalog class");
 
     public static final ConfigOption<String> CATALOG_URI = ConfigOption.string("uri")
             .description("The catalog's URI: a JDBC URL (jdbc:sqlite:..., jdbc:postgresql://...), a REST endpoint,"
@@ -52,13 +52,36 @@ public final class IcebergOptions {
 
     public static final ConfigOption<String> TABLE = ConfigOption.string("table")
             .required()
-            .constraint(name -> name.matches("[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)+"), "namespace.table")
-            .description("The table, as namespace.table");
+            .constraint(
+                    name -> TableRouter.check(name) == null, "namespace.table, optionally with ${topic} or ${column}")
+            .description("The table, as namespace.table; or a template that routes each record to a table of its own,"
+                    + " with ${topic} for the record's topic and ${column} for a top-level column's value (raw.${topic},"
+                    + " sales.orders_${country}): values are lower-cased and every character other than a letter, a"
+                    + " digit or _ becomes _. Tables are created as they are first needed and committed independently");
+
+    public static final ConfigOption<List<String>> FORMER_IDS = ConfigOption.of("formerIds", ValueType.STRING_LIST)
+            .defaultValue(List.of())
+            .description("Ids this pipeline had before it was renamed: their commits in the tables count as its own,"
+                    + " so the rename neither repeats nor skips a record. Without it, a pipeline is refused a table"
+                    + " where another pipeline already ingests the same topics");
 
     public static final ConfigOption<List<String>> PARTITION_BY = ConfigOption.of("partitionBy", ValueType.STRING_LIST)
             .defaultValue(List.of())
             .description("The partition spec of a table Floe creates: column, year(col), month(col), day(col),"
                     + " hour(col), bucket(N, col), truncate(W, col)");
+
+    public static final ConfigOption<List<String>> SORT_BY = ConfigOption.of("sortBy", ValueType.STRING_LIST)
+            .defaultValue(List.of())
+            .description("The sort order of a table Floe creates: column or transform (as in partitionBy), then"
+                    + " optionally ASC or DESC and NULLS FIRST or NULLS LAST. Rows are sorted within each data file"
+                    + " by the table's sort order, whether Floe created it or not");
+
+    public static final ConfigOption<Integer> SORT_BUFFER_ROWS = ConfigOption.of("sortBufferRows", ValueType.INTEGER)
+            .defaultValue(TableConfig.DEFAULT_SORT_BUFFER_ROWS)
+            .constraint(n -> n >= 1, "at least 1")
+            .description("For tables with a sort order: rows a subtask holds in memory, over every table it"
+                    + " writes, to sort them; when reached, the file being written is sorted and written out, so a"
+                    + " checkpoint interval holding more rows gives more (each sorted) files");
 
     public static final ConfigOption<Integer> FORMAT_VERSION = ConfigOption.of("formatVersion", ValueType.INTEGER)
             .defaultValue(2)
@@ -71,8 +94,9 @@ public final class IcebergOptions {
     public static final ConfigOption<Integer> MAX_OPEN_FILES = ConfigOption.of("maxOpenFiles", ValueType.INTEGER)
             .defaultValue(64)
             .constraint(n -> n >= 1, "at least 1")
-            .description("Open data files per subtask (one per partition being written); past it the least"
-                    + " recently written is closed");
+            .description("Open data files per subtask, over every table it writes (one per table and partition"
+                    + " being written); past it the least recently written is closed, and a new file is started when"
+                    + " its partition gets rows again");
 
     public static final ConfigOption<Map<String, String>> TABLE_PROPERTIES = ConfigOption.of(
                     "tableProperties", ValueType.STRING_MAP)
@@ -89,9 +113,12 @@ public final class IcebergOptions {
             List.of(
                     TABLE,
                     PARTITION_BY,
+                    SORT_BY,
+                    SORT_BUFFER_ROWS,
                     FORMAT_VERSION,
                     TARGET_FILE_SIZE,
                     MAX_OPEN_FILES,
                     TABLE_PROPERTIES,
-                    CREATE_TABLE));
+                    CREATE_TABLE,
+                    FORMER_IDS));
 }

@@ -1,36 +1,39 @@
 package dev.floe.iceberg;
 
-import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.row.RowType;
 import dev.floe.engine.spi.sink.CommittedPosition;
+import dev.floe.engine.spi.sink.DestinationStatus;
 import dev.floe.engine.spi.sink.Sink;
 import dev.floe.engine.spi.sink.SinkCommitter;
 import dev.floe.engine.spi.sink.SinkWriter;
+import dev.floe.engine.spi.sink.SourceOffsets;
+import dev.floe.engine.spi.sink.SourcePartition;
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.iceberg.PartitionSpec;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.iceberg.Schema;
-import org.apache.iceberg.SerializableTable;
-import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
-import org.apache.iceberg.TableUtil;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.AlreadyExistsException;
-import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.exceptions.NoSuchNamespaceException;
+import org.apache.iceberg.types.Types;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pipeline's Iceberg table. The table is loaded when the sink opens, or created from the first
- * record's schema. Writers work on an immutable copy of the table as it was bound; the committer
- * works on the live table.
+ * One pipeline's Iceberg tables: a single table, or one per route of a name template. Tables are
+ * loaded and claimed when first needed (a single table when the sink opens), created from the
+ * first rows' schema when missing. Writers work on immutable copies of the tables as they were
+ * bound; the committer works on the live tables.
  */
 final class IcebergSink implements Sink {
     private static final Logger LOG = LoggerFactory.getLogger(IcebergSink.class);
@@ -38,24 +41,26 @@ final class IcebergSink implements Sink {
     private final String pipelineId;
     private final Catalog catalog;
     private final TableConfig config;
+    private final TableRouter router;
+    private final TableClaim claim;
+    private final List<String> pipelineIds;
     private final IcebergCommitter committer;
-    private Table table;
-    private volatile Binding binding;
+    private final Map<String, TableTarget> targets = new ConcurrentHashMap<>();
+    private final Map<Types.StructType, RowType> producedTypes = new HashMap<>();
 
-    IcebergSink(String pipelineId, Catalog catalog, TableConfig config) {
+    IcebergSink(String pipelineId, Catalog catalog, TableConfig config, Instant started) {
         this.pipelineId = pipelineId;
         this.catalog = catalog;
         this.config = config;
-        this.committer = new IcebergCommitter(pipelineId, this);
-        try {
-            this.table = catalog.loadTable(config.identifier());
-        } catch (NoSuchTableException e) {
-            this.table = null;
-        } catch (RuntimeException e) {
-            throw new RetriableException(
-                    IcebergErrorCode.CATALOG_UNAVAILABLE,
-                    "Cannot load table " + config.name() + " for pipeline " + pipelineId + ": " + e.getMessage(),
-                    e);
+        this.router = TableRouter.of(config.name());
+        this.claim = TableClaim.newRun(pipelineId, started);
+        List<String> ids = new ArrayList<>();
+        ids.add(pipelineId);
+        ids.addAll(config.formerIds());
+        this.pipelineIds = List.copyOf(ids);
+        this.committer = new IcebergCommitter(this);
+        if (router.isFixed()) {
+            target(config.name()).loadIfExists();
         }
     }
 
@@ -63,44 +68,47 @@ final class IcebergSink implements Sink {
         return pipelineId;
     }
 
-    String tableName() {
-        return config.name();
+    /** This pipeline's id first, then the ids it had before it was renamed. */
+    List<String> pipelineIds() {
+        return pipelineIds;
     }
 
-    /** The live table, or null before it exists. */
-    synchronized Table table() {
-        return table;
+    Catalog catalog() {
+        return catalog;
+    }
+
+    TableConfig config() {
+        return config;
+    }
+
+    TableRouter router() {
+        return router;
+    }
+
+    TableClaim claim() {
+        return claim;
+    }
+
+    /** The table called {@code name}, not yet loaded. */
+    TableTarget target(String name) {
+        return targets.computeIfAbsent(name, key -> new TableTarget(this, key));
+    }
+
+    /** Every table touched so far, by name. */
+    Map<String, TableTarget> targets() {
+        return targets;
     }
 
     @Override
     public synchronized RowType rowType(Schema produced) {
-        if (binding == null) {
-            if (table == null) {
-                table = create(produced);
-            }
-            binding = new Binding(table);
-            LOG.info(
-                    "Pipeline {} writes table {} (format v{}, spec {}, schema {})",
-                    pipelineId,
-                    config.name(),
-                    binding.formatVersion(),
-                    binding.writeTable.spec(),
-                    binding.writeTable.schema().schemaId());
+        if (router.isFixed()) {
+            return target(config.name()).rowType(produced);
         }
-        return binding.rowType;
+        // routed rows are decoded as produced; each table fits them to its own schema
+        return producedTypes.computeIfAbsent(produced.asStruct(), struct -> RowType.of(produced));
     }
 
-    /** What writers write with: the table as bound, for rows of {@code type}. */
-    Binding binding(RowType type) {
-        Binding current = binding;
-        if (current == null || current.rowType != type) {
-            throw new IllegalStateException(
-                    "Cannot write rows of type " + type + " to table " + config.name() + ": not the table's row type");
-        }
-        return current;
-    }
-
-    long targetFileSize(Table writeTable) {
+    long targetFileSize(org.apache.iceberg.Table writeTable) {
         if (config.targetFileSize() > 0) {
             return config.targetFileSize();
         }
@@ -111,67 +119,9 @@ final class IcebergSink implements Sink {
                         String.valueOf(TableProperties.WRITE_TARGET_FILE_SIZE_BYTES_DEFAULT)));
     }
 
-    int maxOpenFiles() {
-        return config.maxOpenFiles();
-    }
-
-    private Table create(Schema produced) {
-        if (!config.createTable()) {
-            throw new FatalException(
-                    IcebergErrorCode.TABLE_NOT_FOUND,
-                    "Cannot write table " + config.name() + " for pipeline " + pipelineId
-                            + ": it does not exist, and sink.createTable is false");
-        }
-        TableIdentifier identifier = config.identifier();
-        PartitionSpec spec;
-        try {
-            spec = PartitionSpecs.build(produced, config.partitionBy());
-        } catch (IllegalArgumentException e) {
-            throw new FatalException(
-                    IcebergErrorCode.TABLE_CREATION_FAILED,
-                    "Cannot create table " + config.name() + " for pipeline " + pipelineId + ": " + e.getMessage(),
-                    e);
-        }
-        Map<String, String> properties = new HashMap<>();
-        properties.put(TableProperties.FORMAT_VERSION, Integer.toString(config.formatVersion()));
-        properties.putAll(config.properties());
-        try {
-            if (catalog instanceof SupportsNamespaces) {
-                SupportsNamespaces namespaces = (SupportsNamespaces) catalog;
-                Namespace namespace = identifier.namespace();
-                if (!namespaces.namespaceExists(namespace)) {
-                    try {
-                        namespaces.createNamespace(namespace);
-                    } catch (AlreadyExistsException e) {
-                        // created concurrently
-                    }
-                }
-            }
-            Table created = catalog.buildTable(identifier, produced)
-                    .withPartitionSpec(spec)
-                    .withProperties(properties)
-                    .create();
-            LOG.info(
-                    "Created table {} for pipeline {}: {} partitioned by {}",
-                    config.name(),
-                    pipelineId,
-                    produced,
-                    spec);
-            return created;
-        } catch (AlreadyExistsException e) {
-            // another process created it meanwhile: use theirs
-            return catalog.loadTable(identifier);
-        } catch (RuntimeException e) {
-            throw new RetriableException(
-                    IcebergErrorCode.CATALOG_UNAVAILABLE,
-                    "Cannot create table " + config.name() + " for pipeline " + pipelineId + ": " + e.getMessage(),
-                    e);
-        }
-    }
-
     @Override
     public SinkWriter createWriter(int subtask) {
-        return new IcebergTableWriter(this, subtask);
+        return new IcebergSinkWriter(this, subtask);
     }
 
     @Override
@@ -179,20 +129,98 @@ final class IcebergSink implements Sink {
         return committer;
     }
 
+    /**
+     * The newest checkpoint any table holds, and the offsets below which every table holds every
+     * record routed to it: per partition, the furthest {@code floe.resume-offsets} of any table's
+     * newest commit. Each such value was true when it was committed and stays true, so their
+     * maximum is too.
+     */
     @Override
-    public synchronized Optional<CommittedPosition> committed() {
-        if (table == null) {
-            return Optional.empty();
+    public Optional<CommittedPosition> committed() {
+        long newest = 0;
+        Map<SourcePartition, Long> resume = new HashMap<>();
+        for (TableTarget target : candidateTables()) {
+            org.apache.iceberg.Table table = target.table();
+            try {
+                table.refresh();
+            } catch (RuntimeException e) {
+                throw new RetriableException(
+                        IcebergErrorCode.CATALOG_UNAVAILABLE,
+                        "Cannot read table " + target.name() + " for pipeline " + pipelineId + ": " + e.getMessage(),
+                        e);
+            }
+            Optional<CommittedPosition> held = SnapshotMarkers.latest(table, pipelineIds);
+            if (held.isEmpty()) {
+                continue;
+            }
+            newest = Math.max(newest, held.get().checkpointId());
+            SourceOffsets offsets = SnapshotMarkers.resumeOffsets(table, pipelineIds)
+                    .orElse(held.get().offsets());
+            offsets.asMap().forEach((partition, offset) -> resume.merge(partition, offset, Math::max));
+        }
+        return newest == 0 ? Optional.empty() : Optional.of(new CommittedPosition(newest, SourceOffsets.of(resume)));
+    }
+
+    /** The existing tables this pipeline may have written, loaded and claimed. */
+    private List<TableTarget> candidateTables() {
+        List<TableTarget> found = new ArrayList<>();
+        if (router.isFixed()) {
+            TableTarget target = target(config.name());
+            if (target.loadIfExists()) {
+                found.add(target);
+            }
+            return found;
         }
         try {
-            table.refresh();
+            for (TableIdentifier identifier : matchingTables()) {
+                TableTarget target = target(identifier.toString());
+                if (target.loadIfExists()) {
+                    found.add(target);
+                }
+            }
         } catch (RuntimeException e) {
+            if (e instanceof RetriableException) {
+                throw e;
+            }
             throw new RetriableException(
                     IcebergErrorCode.CATALOG_UNAVAILABLE,
-                    "Cannot read table " + config.name() + " for pipeline " + pipelineId + ": " + e.getMessage(),
+                    "Cannot list the tables of '" + router.template() + "' for pipeline " + pipelineId + ": "
+                            + e.getMessage(),
                     e);
         }
-        return SnapshotMarkers.latest(table, pipelineId);
+        return found;
+    }
+
+    private List<TableIdentifier> matchingTables() {
+        List<Namespace> namespaces = new ArrayList<>();
+        if (router.hasFixedNamespace()) {
+            namespaces.add(Namespace.of(router.fixedNamespace().split("\\.")));
+        } else if (catalog instanceof SupportsNamespaces) {
+            namespaces.addAll(((SupportsNamespaces) catalog).listNamespaces());
+        }
+        List<TableIdentifier> matching = new ArrayList<>();
+        for (Namespace namespace : namespaces) {
+            try {
+                for (TableIdentifier identifier : catalog.listTables(namespace)) {
+                    if (router.matches(identifier.toString())) {
+                        matching.add(identifier);
+                    }
+                }
+            } catch (NoSuchNamespaceException e) {
+                // nothing written there yet
+            }
+        }
+        return matching;
+    }
+
+    @Override
+    public List<DestinationStatus> status() {
+        List<DestinationStatus> statuses = new ArrayList<>();
+        for (TableTarget target : targets.values()) {
+            statuses.add(target.status(committer.pendingCheckpoints(target.name())));
+        }
+        statuses.sort((a, b) -> a.name().compareTo(b.name()));
+        return statuses;
     }
 
     @Override
@@ -203,23 +231,6 @@ final class IcebergSink implements Sink {
             } catch (IOException e) {
                 LOG.warn("Cannot close the catalog of pipeline {}: {}", pipelineId, e.toString());
             }
-        }
-    }
-
-    /** The table as writers see it: a read-only copy taken when the sink bound its row type. */
-    static final class Binding {
-        final Table writeTable;
-        final RowType rowType;
-        final String tableUuid;
-
-        Binding(Table table) {
-            this.writeTable = SerializableTable.copyOf(table);
-            this.rowType = RowType.of(table.schema());
-            this.tableUuid = table.uuid().toString();
-        }
-
-        int formatVersion() {
-            return TableUtil.formatVersion(writeTable);
         }
     }
 }

@@ -4,6 +4,9 @@ import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.sink.Sink;
 import dev.floe.engine.spi.sink.SinkContext;
 import dev.floe.engine.spi.sink.SinkDefinition;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Instant;
 import org.apache.iceberg.catalog.Catalog;
 
 /** A pipeline's Iceberg table, configured. */
@@ -20,7 +23,8 @@ final class IcebergSinkDefinition implements SinkDefinition {
 
     @Override
     public String describe() {
-        return "iceberg table " + catalog.name() + "." + table.name();
+        return "iceberg table" + (TableRouter.of(table.name()).isFixed() ? " " : "s ") + catalog.name() + "."
+                + table.name();
     }
 
     @Override
@@ -35,6 +39,21 @@ final class IcebergSinkDefinition implements SinkDefinition {
                             + ": " + e.getMessage(),
                     e);
         }
-        return new IcebergSink(pipelineId, loaded, table);
+        try {
+            return new IcebergSink(pipelineId, loaded, table, Instant.now());
+        } catch (RuntimeException e) {
+            closeQuietly(loaded);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Catalog catalog) {
+        if (catalog instanceof Closeable) {
+            try {
+                ((Closeable) catalog).close();
+            } catch (IOException e) {
+                // the original failure matters more
+            }
+        }
     }
 }

@@ -29,12 +29,19 @@ public final class IcebergSinkProvider implements SinkProvider {
     public SinkDefinition configure(String pipelineId, ConfigSection root, ConfigSection sink) {
         ConfigSection catalogSection = root.get(IcebergOptions.CATALOG_SECTION);
         String type = catalogSection.get(IcebergOptions.CATALOG_TYPE);
+        java.util.Map<String, String> catalogProperties = catalogSection.get(IcebergOptions.CATALOG_PROPERTIES);
+        if (type == null && !catalogProperties.containsKey(CatalogConfig.CATALOG_IMPL)) {
+            catalogSection.problem(
+                    IcebergOptions.CATALOG_TYPE,
+                    "set the catalog's type (jdbc, rest, hadoop, hive, glue, nessie), or properties."
+                            + CatalogConfig.CATALOG_IMPL);
+        }
         CatalogConfig catalog = new CatalogConfig(
                 catalogSection.get(IcebergOptions.CATALOG_NAME),
-                type == null ? "jdbc" : type,
+                type == null ? CatalogConfig.CUSTOM : type,
                 catalogSection.get(IcebergOptions.CATALOG_URI),
                 catalogSection.get(IcebergOptions.WAREHOUSE),
-                catalogSection.get(IcebergOptions.CATALOG_PROPERTIES));
+                catalogProperties);
         if ("jdbc".equals(type) && catalog.uri() == null) {
             catalogSection.problem(IcebergOptions.CATALOG_URI, "a jdbc catalog needs its JDBC URL as uri");
         }
@@ -43,6 +50,13 @@ public final class IcebergSinkProvider implements SinkProvider {
             String problem = PartitionSpecs.checkSyntax(expression);
             if (problem != null) {
                 sink.problem(IcebergOptions.PARTITION_BY, problem);
+            }
+        }
+        List<String> sortBy = sink.get(IcebergOptions.SORT_BY);
+        for (String expression : sortBy) {
+            String problem = SortOrders.checkSyntax(expression);
+            if (problem != null) {
+                sink.problem(IcebergOptions.SORT_BY, problem);
             }
         }
         String table = sink.get(IcebergOptions.TABLE);
@@ -54,7 +68,10 @@ public final class IcebergSinkProvider implements SinkProvider {
                 targetFileSize == null ? 0 : targetFileSize.bytes(),
                 sink.get(IcebergOptions.MAX_OPEN_FILES),
                 sink.get(IcebergOptions.TABLE_PROPERTIES),
-                sink.get(IcebergOptions.CREATE_TABLE));
+                sink.get(IcebergOptions.CREATE_TABLE),
+                sink.get(IcebergOptions.FORMER_IDS),
+                sortBy,
+                sink.get(IcebergOptions.SORT_BUFFER_ROWS));
         return new IcebergSinkDefinition(pipelineId, catalog, tableConfig);
     }
 }

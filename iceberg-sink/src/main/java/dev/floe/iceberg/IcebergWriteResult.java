@@ -1,18 +1,50 @@
 package dev.floe.iceberg;
 
+import dev.floe.engine.spi.sink.SourcePartition;
 import dev.floe.engine.spi.sink.WriteResult;
 import java.util.List;
+import java.util.Map;
 import org.apache.iceberg.DataFile;
 
 /**
- * The data files one writer finished for a checkpoint.
+ * What one writer finished for a checkpoint, per table.
  *
- * @param files the files, not yet visible
- * @param records rows in them
- * @param bytes their size
+ * @param tables the files of each table written, by name
+ * @param mostOpenFiles the most data files the writer had open at once so far
  */
-record IcebergWriteResult(List<DataFile> files, long records, long bytes) implements WriteResult {
+record IcebergWriteResult(Map<String, TableWrite> tables, int mostOpenFiles) implements WriteResult {
     IcebergWriteResult {
-        files = List.copyOf(files);
+        tables = Map.copyOf(tables);
+    }
+
+    @Override
+    public long records() {
+        return tables.values().stream().mapToLong(TableWrite::records).sum();
+    }
+
+    @Override
+    public long bytes() {
+        return tables.values().stream().mapToLong(TableWrite::bytes).sum();
+    }
+
+    /**
+     * The data files one writer finished for one table.
+     *
+     * @param tableUuid the uuid of the table they were written for
+     * @param files the files, not yet visible
+     * @param records rows in them
+     * @param bytes their size
+     * @param lineage where their rows came from
+     */
+    record TableWrite(
+            String tableUuid,
+            List<DataFile> files,
+            long records,
+            long bytes,
+            Map<SourcePartition, OffsetLineage.Range> lineage) {
+        TableWrite {
+            files = List.copyOf(files);
+            lineage = Map.copyOf(lineage);
+        }
     }
 }

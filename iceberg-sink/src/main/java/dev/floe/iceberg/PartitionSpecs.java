@@ -28,7 +28,20 @@ public final class PartitionSpecs {
             return null;
         }
         return "cannot read partition expression '" + expression
-                + "': expected col, year(col), month(col), day(col), hour(col), bucket(N, col) or truncate(W, col)";
+                + "': expected col, year(col), month(col), day(col), hour(col), bucket(N, col) or truncate(W, col)"
+                + splitHint(expression);
+    }
+
+    /**
+     * A hint for an expression that a YAML flow list split at its comma ({@code [bucket(4, id)]}
+     * reads as {@code "bucket(4"} and {@code "id)"}); empty otherwise.
+     */
+    static String splitHint(String expression) {
+        long opening = expression.chars().filter(c -> c == '(').count();
+        long closing = expression.chars().filter(c -> c == ')').count();
+        return opening == closing
+                ? ""
+                : " (in a YAML list written [a, b], quote each expression that has a comma: 'bucket(4, id)')";
     }
 
     /**

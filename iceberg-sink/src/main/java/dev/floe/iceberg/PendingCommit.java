@@ -1,35 +1,44 @@
 package dev.floe.iceberg;
 
 import dev.floe.engine.spi.sink.SourceOffsets;
+import dev.floe.engine.spi.sink.SourcePartition;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * A checkpoint's data files, durable in manifests but not yet committed.
+ * One checkpoint's data files for one table, durable in manifests but not yet committed.
  *
  * @param checkpointId the checkpoint
- * @param offsets where the sources resume after it
+ * @param startOffsets where the sources stood at the previous checkpoint
+ * @param offsets where the sources resume after this one
  * @param tableUuid the table the files were written for
  * @param manifests the manifests listing the files, each encoded by Iceberg's {@code
  *     ManifestFiles.encode}
  * @param files how many data files
  * @param records rows in them
  * @param bytes their size
+ * @param lineage per source partition, how many rows and their first and last offset
  */
 record PendingCommit(
         long checkpointId,
+        SourceOffsets startOffsets,
         SourceOffsets offsets,
         String tableUuid,
         List<EncodedManifest> manifests,
         int files,
         long records,
-        long bytes) {
+        long bytes,
+        Map<SourcePartition, OffsetLineage.Range> lineage) {
     PendingCommit {
+        Objects.requireNonNull(startOffsets, "startOffsets");
         Objects.requireNonNull(offsets, "offsets");
         Objects.requireNonNull(tableUuid, "tableUuid");
         manifests = List.copyOf(manifests);
+        lineage = new TreeMap<>(lineage);
     }
 
     /** One manifest, as Iceberg encodes its description. */

@@ -1,6 +1,8 @@
 package dev.floe.iceberg;
 
 import dev.floe.engine.spi.sink.CommittedPosition;
+import dev.floe.engine.spi.sink.SourceOffsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.iceberg.Snapshot;
@@ -9,13 +11,22 @@ import org.apache.iceberg.Table;
 
 /**
  * What a table says a pipeline committed: the {@code floe.*} properties of the newest snapshot
- * that pipeline wrote, found by walking the current snapshot's ancestors, or through the {@code
- * floe-<pipeline>} tag when expiry removed them from the history.
+ * that pipeline wrote (under its id or an id it had before a rename), found by walking the current
+ * snapshot's ancestors, or through the {@code floe-<pipeline>} tag when expiry removed them from
+ * the history.
  */
 public final class SnapshotMarkers {
     public static final String PIPELINE = "floe.pipeline";
     public static final String CHECKPOINT_ID = "floe.checkpoint-id";
     public static final String OFFSETS = "floe.offsets";
+    /**
+     * Where the pipeline may resume without a checkpoint: below these offsets every table the
+     * pipeline writes held every record routed to it when this snapshot was committed. Written only
+     * where it differs from {@link #OFFSETS}.
+     */
+    public static final String RESUME_OFFSETS = "floe.resume-offsets";
+    /** The offset ranges this commit covers, with the rows and their first and last offset. */
+    public static final String RANGES = "floe.ranges";
 
     private SnapshotMarkers() {}
 
@@ -25,27 +36,46 @@ public final class SnapshotMarkers {
     }
 
     public static Optional<CommittedPosition> latest(Table table, String pipelineId) {
-        Optional<CommittedPosition> fromHistory = Optional.empty();
+        return latest(table, List.of(pipelineId));
+    }
+
+    /** The newest commit of any of {@code pipelineIds} (a pipeline's id and its former ids). */
+    public static Optional<CommittedPosition> latest(Table table, List<String> pipelineIds) {
+        return newestSnapshot(table, pipelineIds).map(snapshot -> position(table, snapshot));
+    }
+
+    /** The resume offsets of the pipeline's newest commit, when it recorded ones of its own. */
+    static Optional<SourceOffsets> resumeOffsets(Table table, List<String> pipelineIds) {
+        return newestSnapshot(table, pipelineIds)
+                .map(snapshot -> snapshot.summary().get(RESUME_OFFSETS))
+                .map(OffsetsJson::read);
+    }
+
+    static Optional<Snapshot> newestSnapshot(Table table, List<String> pipelineIds) {
+        Snapshot fromHistory = null;
         for (Snapshot snapshot = table.currentSnapshot();
                 snapshot != null;
                 snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
-            if (pipelineId.equals(snapshot.summary().get(PIPELINE))) {
-                fromHistory = Optional.of(position(table, snapshot));
+            if (pipelineIds.contains(snapshot.summary().get(PIPELINE))) {
+                fromHistory = snapshot;
                 break;
             }
         }
-        Optional<CommittedPosition> fromTag = Optional.empty();
-        SnapshotRef ref = table.refs().get(tag(pipelineId));
-        if (ref != null && table.snapshot(ref.snapshotId()) != null) {
-            Snapshot tagged = table.snapshot(ref.snapshotId());
-            if (pipelineId.equals(tagged.summary().get(PIPELINE))) {
-                fromTag = Optional.of(position(table, tagged));
+        Snapshot newest = fromHistory;
+        for (String id : pipelineIds) {
+            SnapshotRef ref = table.refs().get(tag(id));
+            Snapshot tagged = ref == null ? null : table.snapshot(ref.snapshotId());
+            if (tagged != null
+                    && pipelineIds.contains(tagged.summary().get(PIPELINE))
+                    && (newest == null || checkpointId(table, tagged) > checkpointId(table, newest))) {
+                newest = tagged;
             }
         }
-        if (fromHistory.isPresent() && fromTag.isPresent()) {
-            return fromHistory.get().checkpointId() >= fromTag.get().checkpointId() ? fromHistory : fromTag;
-        }
-        return fromHistory.isPresent() ? fromHistory : fromTag;
+        return Optional.ofNullable(newest);
+    }
+
+    private static long checkpointId(Table table, Snapshot snapshot) {
+        return position(table, snapshot).checkpointId();
     }
 
     private static CommittedPosition position(Table table, Snapshot snapshot) {

@@ -3,18 +3,21 @@ package dev.floe.iceberg;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.iceberg.catalog.TableIdentifier;
 
 /**
- * A pipeline's table, validated.
+ * A pipeline's tables, validated.
  *
- * @param name namespace.table
+ * @param name namespace.table, or a template of names with {@code ${topic}} and {@code ${column}}
+ *     placeholders (see {@link TableRouter})
  * @param partitionBy the partition expressions of a table Floe creates
  * @param formatVersion the format version of a table Floe creates
  * @param targetFileSize bytes at which data files roll; 0 for the table's own setting
- * @param maxOpenFiles open data files per subtask
+ * @param maxOpenFiles open data files per subtask, over every table it writes
  * @param properties properties of a table Floe creates
  * @param createTable whether a missing table is created
+ * @param formerIds ids this pipeline had before it was renamed: their commits count as its own
+ * @param sortBy the sort order of a table Floe creates (see {@link SortOrders})
+ * @param sortBufferRows rows a subtask buffers to sort them within files, over every table it writes
  */
 public record TableConfig(
         String name,
@@ -23,14 +26,56 @@ public record TableConfig(
         long targetFileSize,
         int maxOpenFiles,
         Map<String, String> properties,
-        boolean createTable) {
+        boolean createTable,
+        List<String> formerIds,
+        List<String> sortBy,
+        int sortBufferRows) {
+    /** The default of {@link #sortBufferRows}. */
+    public static final int DEFAULT_SORT_BUFFER_ROWS = 100_000;
+
     public TableConfig {
         Objects.requireNonNull(name, "name");
         partitionBy = List.copyOf(partitionBy);
         properties = Map.copyOf(properties);
+        formerIds = List.copyOf(formerIds);
+        sortBy = List.copyOf(sortBy);
+        if (sortBufferRows < 1) {
+            throw new IllegalArgumentException("sortBufferRows must be at least 1, not " + sortBufferRows);
+        }
     }
 
-    public TableIdentifier identifier() {
-        return TableIdentifier.parse(name);
+    /** A config of tables created unsorted. */
+    public TableConfig(
+            String name,
+            List<String> partitionBy,
+            int formatVersion,
+            long targetFileSize,
+            int maxOpenFiles,
+            Map<String, String> properties,
+            boolean createTable,
+            List<String> formerIds) {
+        this(
+                name,
+                partitionBy,
+                formatVersion,
+                targetFileSize,
+                maxOpenFiles,
+                properties,
+                createTable,
+                formerIds,
+                List.of(),
+                DEFAULT_SORT_BUFFER_ROWS);
+    }
+
+    /** A single table's config with the defaults of everything else. */
+    public TableConfig(
+            String name,
+            List<String> partitionBy,
+            int formatVersion,
+            long targetFileSize,
+            int maxOpenFiles,
+            Map<String, String> properties,
+            boolean createTable) {
+        this(name, partitionBy, formatVersion, targetFileSize, maxOpenFiles, properties, createTable, List.of());
     }
 }

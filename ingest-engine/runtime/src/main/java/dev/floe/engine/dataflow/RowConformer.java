@@ -63,6 +63,7 @@ public final class RowConformer {
         }
 
         Row apply(Row row) {
+            output.copyOrigin(row);
             for (int i = 0; i < sources.length; i++) {
                 int source = sources[i];
                 if (source < 0 || row.isNull(source)) {

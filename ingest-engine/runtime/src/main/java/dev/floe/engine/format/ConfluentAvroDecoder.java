@@ -116,7 +116,13 @@ public final class ConfluentAvroDecoder {
             throw new BadRecordException(
                     EngineErrorCode.UNSUPPORTED_SCHEMA, "schema id " + schemaId + ": " + e.getMessage());
         }
-        RowType type = targetType.apply(produced);
+        RowType type;
+        try {
+            type = targetType.apply(produced);
+        } catch (BadRecordException e) {
+            // the sink refuses records of this schema (a change its table cannot take): say which
+            throw new BadRecordException(e.code(), "schema id " + schemaId + ": " + e.getMessage(), e);
+        }
         Schema reader = ReaderSchemas.readerSchema(type.struct(), writer);
         return DecoderCompiler.compile(registry.resolution(schemaId, reader), type);
     }

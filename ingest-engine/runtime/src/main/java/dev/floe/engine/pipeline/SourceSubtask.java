@@ -231,6 +231,7 @@ final class SourceSubtask implements Runnable {
         boolean inTable = skip != null && skip.inTable(record.topic(), record.partition(), record.offset());
         try {
             Row row = decode(record);
+            row.setOrigin(record.topic(), record.partition(), record.offset());
             if (!inTable) {
                 head.collect(row);
             }

@@ -26,6 +26,9 @@ public final class Row implements StructLike {
     private final long[] primitives;
     private final Object[] references;
     private final long[] nulls;
+    private String originTopic;
+    private int originPartition = -1;
+    private long originOffset = -1;
 
     public Row(RowType type) {
         this.type = Objects.requireNonNull(type, "type");
@@ -43,6 +46,43 @@ public final class Row implements StructLike {
     @Override
     public int size() {
         return type.size();
+    }
+
+    /**
+     * Records where this row came from: the Kafka record at {@code offset} of {@code topic}-{@code
+     * partition}. The source sets it on every decoded row; a sink that writes several destinations
+     * uses it to skip, per destination, what that destination already holds, and to record the
+     * offset ranges each commit covers. Rows an operator builds from several records have none.
+     */
+    public void setOrigin(String topic, int partition, long offset) {
+        this.originTopic = topic;
+        this.originPartition = partition;
+        this.originOffset = offset;
+    }
+
+    /** Forgets the origin: for rows that stand for several records (aggregates, say). */
+    public void clearOrigin() {
+        setOrigin(null, -1, -1);
+    }
+
+    /** The topic of the record this row came from, or null when it has no single origin. */
+    public String originTopic() {
+        return originTopic;
+    }
+
+    /** The partition of the record this row came from, or -1. */
+    public int originPartition() {
+        return originPartition;
+    }
+
+    /** The offset of the record this row came from, or -1. */
+    public long originOffset() {
+        return originOffset;
+    }
+
+    /** Gives this row the origin of {@code other}. */
+    public void copyOrigin(Row other) {
+        setOrigin(other.originTopic, other.originPartition, other.originOffset);
     }
 
     public boolean isNull(int position) {
@@ -206,6 +246,7 @@ public final class Row implements StructLike {
         System.arraycopy(primitives, 0, copy.primitives, 0, primitives.length);
         System.arraycopy(references, 0, copy.references, 0, references.length);
         System.arraycopy(nulls, 0, copy.nulls, 0, nulls.length);
+        copy.copyOrigin(this);
         return copy;
     }
 
@@ -220,6 +261,7 @@ public final class Row implements StructLike {
         for (int i = 0; i < references.length; i++) {
             copy.references[i] = detachValue(references[i]);
         }
+        copy.copyOrigin(this);
         return copy;
     }
 

@@ -1,6 +1,7 @@
 package dev.floe.engine.spi.sink;
 
 import dev.floe.engine.spi.row.RowType;
+import java.util.List;
 import java.util.Optional;
 import org.apache.iceberg.Schema;
 
@@ -23,8 +24,19 @@ public interface Sink extends AutoCloseable {
      * What the destination says this pipeline committed last, or empty when it holds nothing of
      * this pipeline. A start without a checkpoint resumes from its offsets and numbers new
      * checkpoints after its id, so that nothing is dropped or repeated.
+     *
+     * <p>A sink that writes several destinations (one table per topic, say) answers for all of them:
+     * the checkpoint id is the newest any of them holds, and the offsets are those below which
+     * every destination holds every record routed to it. Reading resumes there; each destination
+     * then skips, by the {@link dev.floe.engine.spi.row.Row#originOffset() origin} of each row, the
+     * records its own commits already cover (docs/iceberg-sink.md, "Several tables from one pipeline").
      */
     Optional<CommittedPosition> committed();
+
+    /** The state of each destination, for health: one entry per table written so far. */
+    default List<DestinationStatus> status() {
+        return List.of();
+    }
 
     @Override
     void close();

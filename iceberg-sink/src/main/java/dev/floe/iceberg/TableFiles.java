@@ -1,0 +1,418 @@
+package dev.floe.iceberg;
+
+import dev.floe.engine.spi.error.BadRecordException;
+import dev.floe.engine.spi.error.FatalException;
+import dev.floe.engine.spi.error.RetriableException;
+import dev.floe.engine.spi.row.Row;
+import dev.floe.engine.spi.row.RowType;
+import dev.floe.iceberg.write.RowParquetWriters;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.PartitionKey;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.SortOrderComparators;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.io.DataWriter;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.parquet.Parquet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One subtask's data files of one table: one open file per partition being written, rolled at the
+ * target size, within the subtask's bound on open files (shared with its other tables). Rows the
+ * table held when this run claimed it are skipped, by their origin; the rows written are counted
+ * per source partition, for the commit's lineage.
+ *
+ * <p>A table with a sort order gets its rows sorted within each file: a file's rows are buffered
+ * (copied off the fetch buffers) and written out sorted when the file closes, or when the
+ * subtask's buffered rows over every table reach {@code sortBufferRows}.
+ */
+final class TableFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(TableFiles.class);
+    /** Rows between two checks of a file's size; the check asks Parquet for its buffered size. */
+    private static final int SIZE_CHECK_INTERVAL = 1024;
+
+    private static final Object UNPARTITIONED = new Object();
+
+    private final IcebergSink sink;
+    private final TableTarget target;
+    private final int subtask;
+    private final OpenFiles openFiles;
+    private final Map<RowType, Bound> bound = new IdentityHashMap<>();
+    private final List<DataFile> finished = new ArrayList<>();
+    private OffsetLineage lineage = new OffsetLineage();
+    private RowType lastType;
+    private Bound last;
+    private PartitionOffsets skipBelow;
+    private boolean skipRead;
+    private long records;
+    private long bytes;
+    private long skipped;
+    private String tableUuid;
+    /**
+     * Finished files' sizes over Parquet's estimates of them just before they closed. Parquet
+     * estimates an open file by its buffered, uncompressed pages, several times the compressed
+     * size; files roll when the estimate times this ratio reaches the target, so that they come
+     * out at the target size. 0 until a file finished.
+     */
+    private double sizeOverEstimate;
+
+    TableFiles(IcebergSink sink, TableTarget target, int subtask, OpenFiles openFiles) {
+        this.sink = sink;
+        this.target = target;
+        this.subtask = subtask;
+        this.openFiles = openFiles;
+    }
+
+    String tableName() {
+        return target.name();
+    }
+
+    void write(Row row) {
+        Bound current = row.type() == lastType ? last : bind(row.type());
+        String topic = row.originTopic();
+        if (skipBelow != null && topic != null) {
+            long below = skipBelow.get(topic, row.originPartition());
+            if (row.originOffset() < below) {
+                // the table held this record when this run claimed it
+                skipped++;
+                return;
+            }
+        }
+        Row tableRow = current.binding.fitting == null ? row : current.binding.fitting.apply(row);
+        OpenFile file = current.fileFor(tableRow);
+        if (file.buffer != null) {
+            // sorted when the file is written out; the row is copied off the fetch buffer
+            file.buffer.add(tableRow.detach());
+            if (topic != null) {
+                lineage.add(topic, row.originPartition(), row.originOffset());
+            }
+            records++;
+            if (openFiles.buffered()) {
+                close(file);
+            }
+            return;
+        }
+        try {
+            file.writer.write(tableRow);
+        } catch (IllegalArgumentException | ArithmeticException | ClassCastException e) {
+            throw new BadRecordException(
+                    IcebergErrorCode.VALUE_REJECTED,
+                    "Cannot write the record at " + topic + "-" + row.originPartition() + "@" + row.originOffset()
+                            + " into table " + target.name() + ": " + e.getMessage(),
+                    e);
+        }
+        if (topic != null) {
+            lineage.add(topic, row.originPartition(), row.originOffset());
+        }
+        records++;
+        if (++file.rowsSinceCheck >= SIZE_CHECK_INTERVAL) {
+            file.rowsSinceCheck = 0;
+            double ratio = sizeOverEstimate == 0 ? 1 : sizeOverEstimate;
+            if (file.writer.length() * ratio >= current.targetFileSize) {
+                close(file);
+            }
+        }
+    }
+
+    private Bound bind(RowType type) {
+        Bound found = bound.get(type);
+        if (found == null) {
+            found = new Bound(target.binding(type));
+            bound.put(type, found);
+            if (tableUuid == null) {
+                tableUuid = found.binding.tableUuid;
+            }
+        }
+        if (!skipRead) {
+            // read once the table is claimed, which binding ensures
+            skipBelow = target.skipBelow();
+            skipRead = true;
+        }
+        lastType = type;
+        last = found;
+        return found;
+    }
+
+    private void close(OpenFile file) {
+        openFiles.remove(file);
+        file.owner.files.remove(file.key);
+        finish(file);
+    }
+
+    private void finish(OpenFile file) {
+        if (file.buffer != null) {
+            writeSorted(file);
+            return;
+        }
+        finishWriter(file.writer);
+    }
+
+    private void finishWriter(DataWriter<Row> writer) {
+        long estimate = writer.length();
+        try {
+            writer.close();
+        } catch (IOException | UncheckedIOException e) {
+            throw new RetriableException(
+                    IcebergErrorCode.WRITE_FAILED, "Cannot finish a data file of table " + target.name() + ": " + e, e);
+        }
+        DataFile dataFile = writer.toDataFile();
+        finished.add(dataFile);
+        bytes += dataFile.fileSizeInBytes();
+        if (estimate > 0 && dataFile.recordCount() >= SIZE_CHECK_INTERVAL) {
+            double observed = (double) dataFile.fileSizeInBytes() / estimate;
+            sizeOverEstimate = sizeOverEstimate == 0 ? observed : (sizeOverEstimate + observed) / 2;
+        }
+    }
+
+    /**
+     * Writes a buffered file's rows in the table's sort order, into as many files as the target
+     * size asks for, each sorted.
+     */
+    private void writeSorted(OpenFile file) {
+        List<Row> rows = file.buffer;
+        file.buffer = new ArrayList<>();
+        openFiles.unbuffered(rows.size());
+        if (rows.isEmpty()) {
+            return;
+        }
+        rows.sort(file.owner.order);
+        double ratio = sizeOverEstimate == 0 ? 1 : sizeOverEstimate;
+        DataWriter<Row> writer = null;
+        int sinceCheck = 0;
+        for (Row row : rows) {
+            if (writer == null) {
+                writer = file.owner.newWriter(file.key);
+            }
+            try {
+                writer.write(row);
+            } catch (IllegalArgumentException | ArithmeticException | ClassCastException e) {
+                // found only when the sorted rows are written, after the record was accepted
+                throw new FatalException(
+                        IcebergErrorCode.VALUE_REJECTED,
+                        "Cannot write the record at " + row.originTopic() + "-" + row.originPartition() + "@"
+                                + row.originOffset() + " into table " + target.name() + ": " + e.getMessage(),
+                        e);
+            }
+            if (++sinceCheck >= SIZE_CHECK_INTERVAL) {
+                sinceCheck = 0;
+                if (writer.length() * ratio >= file.owner.targetFileSize) {
+                    finishWriter(writer);
+                    writer = null;
+                }
+            }
+        }
+        if (writer != null) {
+            finishWriter(writer);
+        }
+    }
+
+    /** Finishes every open file and hands over what was written since the last call; null for nothing. */
+    IcebergWriteResult.TableWrite finish() {
+        for (Bound each : bound.values()) {
+            for (OpenFile file : new ArrayList<>(each.files.values())) {
+                close(file);
+            }
+        }
+        if (skipped > 0) {
+            LOG.info("Subtask {} skipped {} records table {} already held", subtask, skipped, target.name());
+            skipped = 0;
+        }
+        if (finished.isEmpty()) {
+            return null;
+        }
+        IcebergWriteResult.TableWrite write =
+                new IcebergWriteResult.TableWrite(tableUuid, finished, records, bytes, lineage.ranges());
+        finished.clear();
+        lineage = new OffsetLineage();
+        records = 0;
+        bytes = 0;
+        return write;
+    }
+
+    /** Abandons what was not handed over; uncommitted files are deleted where possible. */
+    void abandon() {
+        for (Bound each : bound.values()) {
+            for (OpenFile file : each.files.values()) {
+                openFiles.remove(file);
+                if (file.buffer != null) {
+                    // nothing of it was written
+                    openFiles.unbuffered(file.buffer.size());
+                    file.buffer.clear();
+                    continue;
+                }
+                try {
+                    file.writer.close();
+                    finished.add(file.writer.toDataFile());
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("Cannot close an abandoned file of table {}: {}", target.name(), e.toString());
+                }
+            }
+            each.files.clear();
+        }
+        for (DataFile file : finished) {
+            try {
+                bound.values().iterator().next().table.io().deleteFile(file.location());
+            } catch (RuntimeException e) {
+                LOG.debug("Cannot delete uncommitted file {}: {}", file.location(), e.toString());
+            }
+        }
+        finished.clear();
+    }
+
+    /** The files of rows of one type: one open file per partition. */
+    private final class Bound {
+        final TableTarget.Binding binding;
+        final Table table;
+        final PartitionSpec spec;
+        final PartitionKey partitionKey;
+        final PartitionSource partitionSource;
+        final OutputFileFactory factory;
+        final long targetFileSize;
+        /** The table's sort order over its rows; null when the table is unsorted. */
+        final Comparator<StructLike> order;
+
+        final Map<Object, OpenFile> files = new HashMap<>();
+
+        Bound(TableTarget.Binding binding) {
+            this.binding = binding;
+            this.table = binding.writeTable;
+            this.spec = table.spec();
+            this.targetFileSize = sink.targetFileSize(table);
+            this.order = table.sortOrder().isSorted()
+                    ? SortOrderComparators.forSchema(table.schema(), table.sortOrder())
+                    : null;
+            this.factory = OutputFileFactory.builderFor(table, subtask, System.currentTimeMillis())
+                    .format(FileFormat.PARQUET)
+                    .operationId(sink.pipelineId() + "-" + UUID.randomUUID())
+                    .build();
+            if (spec.isUnpartitioned()) {
+                this.partitionKey = null;
+                this.partitionSource = null;
+            } else {
+                this.partitionKey = new PartitionKey(spec, table.schema());
+                this.partitionSource = new PartitionSource();
+            }
+        }
+
+        OpenFile fileFor(Row row) {
+            Object key;
+            if (partitionKey == null) {
+                key = UNPARTITIONED;
+            } else {
+                partitionKey.partition(partitionSource.wrap(row));
+                key = partitionKey;
+            }
+            OpenFile file = files.get(key);
+            if (file == null) {
+                Object owned = partitionKey == null ? UNPARTITIONED : partitionKey.copy();
+                file = open(owned);
+                files.put(owned, file);
+                openFiles.add(file);
+            } else {
+                openFiles.touch(file);
+            }
+            return file;
+        }
+
+        private OpenFile open(Object key) {
+            if (order != null) {
+                return new OpenFile(this, key, null);
+            }
+            return new OpenFile(this, key, newWriter(key));
+        }
+
+        DataWriter<Row> newWriter(Object key) {
+            StructLike partition = key == UNPARTITIONED ? null : (StructLike) key;
+            try {
+                Parquet.DataWriteBuilder builder = Parquet.writeData(
+                                partition == null ? factory.newOutputFile() : factory.newOutputFile(spec, partition))
+                        .forTable(table)
+                        .withSpec(spec)
+                        .withPartition(partition)
+                        .createWriterFunc(message -> RowParquetWriters.build(table.schema(), message))
+                        .overwrite();
+                if (order != null) {
+                    builder.withSortOrder(table.sortOrder());
+                }
+                return builder.build();
+            } catch (IOException | UncheckedIOException e) {
+                throw new RetriableException(
+                        IcebergErrorCode.WRITE_FAILED,
+                        "Cannot open a data file of table " + target.name() + " in " + table.location() + ": " + e,
+                        e);
+            }
+        }
+    }
+
+    /** A data file being written, and how many rows went in since its size was last checked. */
+    private final class OpenFile extends OpenFiles.Entry {
+        final Bound owner;
+        final Object key;
+        /** The file being written; null for a sorted table's file, whose rows are buffered. */
+        final DataWriter<Row> writer;
+        /** A sorted table's rows, until written out sorted; null for an unsorted table. */
+        List<Row> buffer;
+
+        int rowsSinceCheck;
+
+        OpenFile(Bound owner, Object key, DataWriter<Row> writer) {
+            this.owner = owner;
+            this.key = key;
+            this.writer = writer;
+            this.buffer = writer == null ? new ArrayList<>() : null;
+        }
+
+        @Override
+        void evict() {
+            owner.files.remove(key);
+            finish(this);
+        }
+    }
+
+    /**
+     * The row as partition transforms see it: strings as {@link String}s, so partition keys own
+     * their values rather than slices of a fetch buffer.
+     */
+    private static final class PartitionSource implements StructLike {
+        private Row row;
+
+        StructLike wrap(Row current) {
+            this.row = current;
+            return this;
+        }
+
+        @Override
+        public int size() {
+            return row.size();
+        }
+
+        @Override
+        public <T> T get(int position, Class<T> javaClass) {
+            Object value = row.get(position, Object.class);
+            if (value instanceof CharSequence) {
+                return javaClass.cast(value.toString());
+            }
+            if (value instanceof Row) {
+                return javaClass.cast(new PartitionSource().wrap((Row) value));
+            }
+            return javaClass.cast(value);
+        }
+
+        @Override
+        public <T> void set(int position, T value) {
+            throw new IllegalStateException("a partition source is read-only");
+        }
+    }
+}
