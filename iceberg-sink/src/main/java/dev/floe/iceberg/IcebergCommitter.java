@@ -3,11 +3,14 @@ package dev.floe.iceberg;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.sink.CheckpointInfo;
+import dev.floe.engine.spi.sink.CommitObserver;
 import dev.floe.engine.spi.sink.CommittedPosition;
 import dev.floe.engine.spi.sink.SinkCommitter;
+import dev.floe.engine.spi.sink.TableCommit;
 import dev.floe.engine.spi.sink.WriteResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,11 +57,13 @@ final class IcebergCommitter implements SinkCommitter {
 
     private final String pipelineId;
     private final IcebergSink sink;
+    private final CommitObserver observer;
     private final List<PendingCommit> pending = new ArrayList<>();
 
-    IcebergCommitter(String pipelineId, IcebergSink sink) {
+    IcebergCommitter(String pipelineId, IcebergSink sink, CommitObserver observer) {
         this.pipelineId = pipelineId;
         this.sink = sink;
+        this.observer = observer;
     }
 
     @Override
@@ -171,14 +176,31 @@ final class IcebergCommitter implements SinkCommitter {
     private void append(Table table, List<PendingCommit> commits) {
         long started = System.nanoTime();
         PendingCommit newest = commits.get(commits.size() - 1);
+        try {
+            append(table, commits, newest, started);
+        } catch (RuntimeException e) {
+            observer.failed(
+                    sink.tableName(),
+                    newest.checkpointId(),
+                    Duration.ofNanos(System.nanoTime() - started),
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    private void append(Table table, List<PendingCommit> commits, PendingCommit newest, long started) {
         AppendFiles append = table.newAppend();
         int files = 0;
         long records = 0;
+        long bytes = 0;
+        List<Long> fileSizes = new ArrayList<>();
         for (PendingCommit commit : commits) {
             for (DataFile file : readManifests(table, commit)) {
                 append.appendFile(file);
                 files++;
                 records += file.recordCount();
+                bytes += file.fileSizeInBytes();
+                fileSizes.add(file.fileSizeInBytes());
             }
         }
         append.set(SnapshotMarkers.PIPELINE, pipelineId);
@@ -224,6 +246,13 @@ final class IcebergCommitter implements SinkCommitter {
                     e);
         }
         tag(table);
+        observer.committed(new TableCommit(
+                sink.tableName(),
+                newest.checkpointId(),
+                records,
+                bytes,
+                Duration.ofNanos(System.nanoTime() - started),
+                fileSizes));
         LOG.info(
                 "Committed checkpoint {} of pipeline {} to table {}: {} files, {} rows in {} ms",
                 newest.checkpointId(),

@@ -3,6 +3,7 @@ package dev.floe.iceberg;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.row.RowType;
+import dev.floe.engine.spi.sink.CommitObserver;
 import dev.floe.engine.spi.sink.CommittedPosition;
 import dev.floe.engine.spi.sink.Sink;
 import dev.floe.engine.spi.sink.SinkCommitter;
@@ -42,11 +43,11 @@ final class IcebergSink implements Sink {
     private Table table;
     private volatile Binding binding;
 
-    IcebergSink(String pipelineId, Catalog catalog, TableConfig config) {
+    IcebergSink(String pipelineId, Catalog catalog, TableConfig config, CommitObserver commits) {
         this.pipelineId = pipelineId;
         this.catalog = catalog;
         this.config = config;
-        this.committer = new IcebergCommitter(pipelineId, this);
+        this.committer = new IcebergCommitter(pipelineId, this, commits);
         try {
             this.table = catalog.loadTable(config.identifier());
         } catch (NoSuchTableException e) {

@@ -35,6 +35,6 @@ final class IcebergSinkDefinition implements SinkDefinition {
                             + ": " + e.getMessage(),
                     e);
         }
-        return new IcebergSink(pipelineId, loaded, table);
+        return new IcebergSink(pipelineId, loaded, table, context.commits());
     }
 }
