@@ -191,7 +191,7 @@ async function poll() {
   try {
     const pipelines = await api('/pipelines');
     connection.textContent = `live · ${new Date().toLocaleTimeString()}`;
-    tokenForm.hidden = !sessionStorage.getItem(tokenKey) && tokenForm.hidden;
+    tokenForm.hidden = true;
     pipelines.forEach(render);
   } catch (error) {
     connection.textContent = `not connected: ${error.message}`;

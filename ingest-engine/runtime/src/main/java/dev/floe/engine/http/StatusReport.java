@@ -74,6 +74,7 @@ final class StatusReport {
                         ? Pipeline.State.CREATED.name()
                         : pipeline.state().name());
         node.put("held", supervisor.held());
+        node.put("sourcesHeld", pipeline != null && pipeline.sourcesHeld());
         node.put("restarts", supervisor.restarts());
         Throwable cause = pipeline == null ? null : pipeline.failureCause();
         node.put("failure", cause == null ? null : cause.getMessage());

@@ -193,6 +193,11 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         }
     }
 
+    /** Whether every source subtask stopped reading for a hold. */
+    public boolean sourcesHeld() {
+        return held && !subtasks.isEmpty() && subtasks.stream().allMatch(SourceSubtask::holding);
+    }
+
     /**
      * Takes a checkpoint now; completes with its id (or that of the one in flight).
      *

@@ -87,6 +87,9 @@ final class SourceSubtask implements Runnable {
     private boolean ended;
     private volatile boolean paused;
     private volatile boolean held;
+    /** Whether the reader is paused for a hold: from then on nothing more is read. */
+    private volatile boolean holding;
+
     private volatile boolean stopped;
 
     /** What a subtask reports when it cannot go on. */
@@ -166,6 +169,11 @@ final class SourceSubtask implements Runnable {
         this.paused = pause;
     }
 
+    /** Whether a hold took effect: the reader is paused and reads nothing more. */
+    boolean holding() {
+        return holding;
+    }
+
     /** Holds the sources on an operator's request, apart from the coordinator's pauses. */
     void hold(boolean hold) {
         this.held = hold;
@@ -213,11 +221,13 @@ final class SourceSubtask implements Runnable {
                     }
                     continue;
                 }
-                if (paused || held || ended) {
+                boolean hold = held;
+                if (paused || hold || ended) {
                     reader.pause();
                 } else {
                     reader.resume();
                 }
+                holding = hold;
                 reader.poll(POLL_TIMEOUT, this::onRecord);
                 recordsIn = recordsCounted;
                 if (eventTime != null && eventTime.advanced()) {
