@@ -160,9 +160,11 @@ class DashboardIT {
                 assertThat(text(wait, pipeline, ".name")).isEqualTo(PIPELINE);
                 assertThat(text(wait, pipeline, "[data-kpi='records-in'] b")).isNotEqualTo("0");
                 assertThat(text(wait, pipeline, "tr.table-row td")).isEqualTo("dashboard.orders");
-                Integer operatorRows = wait.until(d -> pipeline.findElements(By.cssSelector(".operators tr"))
-                        .size());
-                assertThat(operatorRows).as("a header and one row per source subtask").isEqualTo(3);
+                Integer operatorRows = wait.until(d ->
+                        pipeline.findElements(By.cssSelector(".operators tr")).size());
+                assertThat(operatorRows)
+                        .as("a header and one row per source subtask")
+                        .isEqualTo(3);
                 assertThat(driver.findElement(By.id("connection")).getText()).startsWith("live");
 
                 Path screenshot = Path.of("target", "dashboard.png");
