@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.sink.CheckpointInfo;
+import dev.floe.engine.spi.sink.CommitObserver;
 import dev.floe.engine.spi.sink.CommittedPosition;
 import dev.floe.engine.spi.sink.SinkCommitter;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.SourcePartition;
+import dev.floe.engine.spi.sink.TableCommit;
 import dev.floe.engine.spi.sink.WriteResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -68,12 +71,14 @@ final class IcebergCommitter implements SinkCommitter {
 
     private final IcebergSink sink;
     private final String pipelineId;
+    private final CommitObserver observer;
     private final Map<String, List<PendingCommit>> pending = new TreeMap<>();
     private final Map<String, String> tableUuids = new TreeMap<>();
 
-    IcebergCommitter(IcebergSink sink) {
+    IcebergCommitter(IcebergSink sink, CommitObserver observer) {
         this.sink = sink;
         this.pipelineId = sink.pipelineId();
+        this.observer = observer;
     }
 
     @Override
@@ -290,17 +295,40 @@ final class IcebergCommitter implements SinkCommitter {
     private void append(
             TableTarget target, Table table, List<PendingCommit> commits, Optional<CommittedPosition> held) {
         long started = System.nanoTime();
-        String name = target.name();
         PendingCommit newest = commits.get(commits.size() - 1);
+        try {
+            append(target, table, commits, held, newest, started);
+        } catch (RuntimeException e) {
+            observer.failed(
+                    target.name(),
+                    newest.checkpointId(),
+                    Duration.ofNanos(System.nanoTime() - started),
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    private void append(
+            TableTarget target,
+            Table table,
+            List<PendingCommit> commits,
+            Optional<CommittedPosition> held,
+            PendingCommit newest,
+            long started) {
+        String name = target.name();
         AppendFiles append = table.newAppend();
         int files = 0;
         long records = 0;
+        long bytes = 0;
+        List<Long> fileSizes = new ArrayList<>();
         Map<SourcePartition, OffsetLineage.Range> lineage = new TreeMap<>();
         for (PendingCommit commit : commits) {
             for (DataFile file : readManifests(table, name, commit)) {
                 append.appendFile(file);
                 files++;
                 records += file.recordCount();
+                bytes += file.fileSizeInBytes();
+                fileSizes.add(file.fileSizeInBytes());
             }
             lineage = OffsetLineage.merge(lineage, commit.lineage());
         }
@@ -356,6 +384,8 @@ final class IcebergCommitter implements SinkCommitter {
                     e);
         }
         tag(table, name);
+        observer.committed(new TableCommit(
+                name, newest.checkpointId(), records, bytes, Duration.ofNanos(System.nanoTime() - started), fileSizes));
         LOG.info(
                 "Committed checkpoint {} of pipeline {} to table {}: {} files, {} rows in {} ms",
                 newest.checkpointId(),

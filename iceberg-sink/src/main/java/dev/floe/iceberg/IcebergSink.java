@@ -2,6 +2,7 @@ package dev.floe.iceberg;
 
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.row.RowType;
+import dev.floe.engine.spi.sink.CommitObserver;
 import dev.floe.engine.spi.sink.CommittedPosition;
 import dev.floe.engine.spi.sink.DestinationStatus;
 import dev.floe.engine.spi.sink.Sink;
@@ -48,7 +49,7 @@ final class IcebergSink implements Sink {
     private final Map<String, TableTarget> targets = new ConcurrentHashMap<>();
     private final Map<Types.StructType, RowType> producedTypes = new HashMap<>();
 
-    IcebergSink(String pipelineId, Catalog catalog, TableConfig config, Instant started) {
+    IcebergSink(String pipelineId, Catalog catalog, TableConfig config, Instant started, CommitObserver commits) {
         this.pipelineId = pipelineId;
         this.catalog = catalog;
         this.config = config;
@@ -58,7 +59,7 @@ final class IcebergSink implements Sink {
         ids.add(pipelineId);
         ids.addAll(config.formerIds());
         this.pipelineIds = List.copyOf(ids);
-        this.committer = new IcebergCommitter(this);
+        this.committer = new IcebergCommitter(this, commits);
         if (router.isFixed()) {
             target(config.name()).loadIfExists();
         }

@@ -40,7 +40,7 @@ final class IcebergSinkDefinition implements SinkDefinition {
                     e);
         }
         try {
-            return new IcebergSink(pipelineId, loaded, table, Instant.now());
+            return new IcebergSink(pipelineId, loaded, table, Instant.now(), context.commits());
         } catch (RuntimeException e) {
             closeQuietly(loaded);
             throw e;

@@ -9,6 +9,8 @@ import dev.floe.engine.cli.FloeCli;
 import dev.floe.engine.cli.Sinks;
 import dev.floe.engine.config.ConfigLoader;
 import dev.floe.engine.config.FloeConfig;
+import dev.floe.engine.config.HttpConfig;
+import dev.floe.engine.http.FloeHttpServer;
 import dev.floe.engine.pipeline.Pipeline;
 import dev.floe.engine.spi.config.ConfigException;
 import dev.floe.iceberg.CatalogConfig;
@@ -83,6 +85,14 @@ public final class DemoCommand implements Callable<Integer> {
             description = "A config to run instead of the bundled demo/floe.yaml (same ${...} variables)")
     Path config;
 
+    @Option(
+            names = "--http-port",
+            defaultValue = "8080",
+            paramLabel = "PORT",
+            description = "The port of Floe's HTTP API, metrics and dashboard; 0 picks a free one; -1 serves none"
+                    + " (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
     @Option(names = "--exit", description = "Exit after everything produced is ingested, with a JSON summary")
     boolean exit;
 
@@ -139,12 +149,19 @@ public final class DemoCommand implements Callable<Integer> {
                     .withMalformedFraction(malformed);
             try (OrdersGenerator generator = OrdersGenerator.start(settings);
                     FloeRuntime runtime = FloeRuntime.start(floeConfig, Clock.systemUTC());
+                    FloeHttpServer http = httpPort < 0
+                            ? null
+                            : FloeHttpServer.start(runtime, HttpConfig.open(httpPort), Clock.systemUTC());
                     DemoProgress progress = new DemoProgress(
                             new CatalogConfig(
                                     "demo", "jdbc", environment.catalogUri(), environment.warehouse(), Map.of()),
                             TABLE,
                             environment.bootstrapServers(),
                             DEAD_LETTER_TOPIC)) {
+                if (http != null) {
+                    out.println("  Dashboard                " + http.url() + "/dashboard/");
+                    out.println("  Metrics                  " + http.url() + "/metrics");
+                }
                 out.printf(
                         "Producing %,d orders to topic '%s' (%d partitions, %.2f%% malformed) ...%n",
                         records, TOPIC, partitions, malformed * 100);

@@ -4,6 +4,8 @@ import dev.floe.engine.api.PipelineDefinition;
 import dev.floe.engine.checkpoint.Listeners;
 import dev.floe.engine.config.FloeConfig;
 import dev.floe.engine.config.PipelineConfig;
+import dev.floe.engine.metrics.FloeMetrics;
+import dev.floe.engine.metrics.PipelineMetrics;
 import dev.floe.engine.pipeline.Pipeline;
 import dev.floe.engine.pipeline.PipelineSupervisor;
 import dev.floe.engine.pipeline.RunMode;
@@ -27,6 +29,7 @@ public final class FloeRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FloeRuntime.class);
 
     private final CachingSchemaRegistry registry;
+    private final FloeMetrics metrics;
     private final List<PipelineSupervisor> supervisors = new ArrayList<>();
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "floe-restarts");
@@ -37,14 +40,17 @@ public final class FloeRuntime implements AutoCloseable {
     private FloeRuntime(
             FloeConfig config, List<PipelineDefinition> definitions, Clock clock, Listeners listeners, RunMode mode) {
         this.registry = new CachingSchemaRegistry(new HttpSchemaRegistryClient(config.registry()));
+        this.metrics = new FloeMetrics(clock);
         for (PipelineDefinition definition : definitions) {
+            PipelineMetrics pipelineMetrics = metrics.pipeline(definition.id());
             supervisors.add(new PipelineSupervisor(
                     definition.id(),
-                    () -> new Pipeline(definition, config, registry, clock, listeners, mode),
+                    () -> new Pipeline(definition, config, registry, clock, listeners, mode, pipelineMetrics),
                     definition.restartStrategy(),
                     restarts,
                     clock));
         }
+        metrics.bind(supervisors);
     }
 
     /** Starts every pipeline of {@code config}; a pipeline that cannot start fails alone. */
@@ -81,6 +87,16 @@ public final class FloeRuntime implements AutoCloseable {
         return List.copyOf(supervisors);
     }
 
+    /** The supervisor of pipeline {@code id}, if this process runs it. */
+    public java.util.Optional<PipelineSupervisor> supervisor(String id) {
+        return supervisors.stream().filter(s -> s.id().equals(id)).findFirst();
+    }
+
+    /** The process's metrics. */
+    public FloeMetrics metrics() {
+        return metrics;
+    }
+
     /** Completes when every pipeline has stopped, or failed for good. */
     public CompletableFuture<Void> terminated() {
         return CompletableFuture.allOf(
@@ -103,5 +119,6 @@ public final class FloeRuntime implements AutoCloseable {
         }
         restarts.shutdownNow();
         registry.close();
+        metrics.close();
     }
 }

@@ -68,6 +68,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
     private final int subtasks;
     private final int maxParallelism;
     private final ScheduledExecutorService executor;
+    private final CheckpointObserver observer;
 
     private long nextId;
     private SourceOffsets lastOffsets;
@@ -87,6 +88,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
      * @param start where the sources start, and where the first checkpoint's ranges begin
      * @param nextId the first checkpoint id to use
      * @param recovered the newest stored checkpoint to finish committing, or null
+     * @param observer told how each checkpoint and commit went
      */
     public CheckpointCoordinator(
             String pipelineId,
@@ -101,7 +103,8 @@ public final class CheckpointCoordinator implements AutoCloseable {
             int maxParallelism,
             SourceOffsets start,
             long nextId,
-            StoredCheckpoint recovered) {
+            StoredCheckpoint recovered,
+            CheckpointObserver observer) {
         this.pipelineId = pipelineId;
         this.config = config;
         this.storage = storage;
@@ -114,6 +117,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
         this.maxParallelism = maxParallelism;
         this.lastOffsets = start;
         this.nextId = nextId;
+        this.observer = observer;
         if (recovered != null) {
             commits.restored(recovered);
         }
@@ -151,6 +155,26 @@ public final class CheckpointCoordinator implements AutoCloseable {
             }
         });
         return done;
+    }
+
+    /**
+     * Takes a checkpoint now instead of at the next interval (an operator asked for it). The future
+     * completes with its id, or that of the checkpoint already in flight.
+     */
+    public CompletableFuture<Long> triggerCheckpoint() {
+        CompletableFuture<Long> triggered = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (closed || finalCheckpoint != null) {
+                triggered.completeExceptionally(new IllegalStateException(
+                        "Cannot trigger a checkpoint of pipeline " + pipelineId + ": it is stopping"));
+            } else if (pending != null) {
+                triggered.complete(pending.id);
+            } else {
+                trigger(false);
+                triggered.complete(pending.id);
+            }
+        });
+        return triggered;
     }
 
     /** The newest checkpoint committed to every destination. */
@@ -226,6 +250,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
             sinkState = committer.prepare(info, results);
         } catch (RetriableException e) {
             LOG.warn("Cannot complete checkpoint {} of pipeline {}: {}", checkpoint.id, pipelineId, e.getMessage());
+            observer.failed(checkpoint.id, checkpoint.triggeredAt, e.getMessage());
             carriedResults.clear();
             carriedResults.addAll(results);
             carriedLetters.clear();
@@ -256,6 +281,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
             storage.store(stored, attachments);
         } catch (RetriableException e) {
             LOG.warn("Cannot store checkpoint {} of pipeline {}: {}", checkpoint.id, pipelineId, e.getMessage());
+            observer.failed(checkpoint.id, checkpoint.triggeredAt, e.getMessage());
             carriedLetters.clear();
             carriedLetters.addAll(letters);
             afterAttempt(checkpoint, false);
@@ -264,13 +290,19 @@ public final class CheckpointCoordinator implements AutoCloseable {
         carriedLetters.clear();
         lastOffsets = newOffsets;
         long records = results.stream().mapToLong(WriteResult::records).sum();
+        Duration duration = Duration.between(checkpoint.triggeredAt, clock.instant());
         LOG.info(
                 "Checkpoint {} of pipeline {} stored in {} ms: {} records, {} dead letters",
                 checkpoint.id,
                 pipelineId,
-                Duration.between(checkpoint.triggeredAt, clock.instant()).toMillis(),
+                duration.toMillis(),
                 records,
                 letters.size());
+        long bytes = results.stream().mapToLong(WriteResult::bytes).sum()
+                + states.stream().mapToLong(KeyedStateHandle::bytes).sum()
+                + attachments.values().stream().mapToLong(a -> a.length).sum();
+        observer.stored(new CheckpointObserver.CheckpointSummary(
+                checkpoint.id, checkpoint.triggeredAt, duration, records, bytes, letters.size()));
         listeners.notify(pipelineId, CheckpointPhase.CHECKPOINT_STORED, checkpoint.id, -1);
         commits.stored(stored);
         nextCommitAttempt = clock.instant();
@@ -311,10 +343,16 @@ public final class CheckpointCoordinator implements AutoCloseable {
     }
 
     private void commit() {
+        long before = commits.completedUpTo();
+        Instant started = clock.instant();
         try {
             commits.run();
             commitFailures = 0;
+            if (commits.completedUpTo() > before) {
+                observer.committed(commits.completedUpTo(), Duration.between(started, clock.instant()));
+            }
         } catch (RetriableException e) {
+            observer.commitFailed(commits.latestStored(), e.getMessage());
             commitFailures++;
             Duration backoff = backoff(commitFailures);
             nextCommitAttempt = clock.instant().plus(backoff);
@@ -326,6 +364,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
                     e.getMessage());
             return;
         } catch (FloeException e) {
+            observer.commitFailed(commits.latestStored(), e.getMessage());
             pipeline.fail(e);
             return;
         }
@@ -348,6 +387,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
                 reason,
                 aborted.acks.size(),
                 subtasks);
+        observer.failed(aborted.id, aborted.triggeredAt, reason);
         for (Acknowledgement ack : aborted.acks.values()) {
             if (ack.writeResult() != null) {
                 carriedResults.add(ack.writeResult());

@@ -92,6 +92,11 @@ public final class CommitSequence {
         return latest == null || lagCommittedUpTo >= latest.checkpointId();
     }
 
+    /** The newest stored checkpoint, committed or not, or 0. */
+    long latestStored() {
+        return latest == null ? 0 : latest.checkpointId();
+    }
+
     /** The newest checkpoint fully committed everywhere, or 0. */
     long completedUpTo() {
         return latest == null ? 0 : lagCommittedUpTo;

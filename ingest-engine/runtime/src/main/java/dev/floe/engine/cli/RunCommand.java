@@ -3,6 +3,7 @@ package dev.floe.engine.cli;
 import dev.floe.engine.FloeRuntime;
 import dev.floe.engine.config.ConfigLoader;
 import dev.floe.engine.config.FloeConfig;
+import dev.floe.engine.http.FloeHttpServer;
 import dev.floe.engine.pipeline.Pipeline;
 import dev.floe.engine.pipeline.RunMode;
 import dev.floe.engine.spi.config.ConfigException;
@@ -57,10 +58,21 @@ public final class RunCommand implements Callable<Integer> {
         }
         FloeRuntime runtime =
                 FloeRuntime.start(loaded, Clock.systemUTC(), untilEnd ? RunMode.UNTIL_END : RunMode.CONTINUOUS);
+        FloeHttpServer http;
+        try {
+            http = loaded.http().enabled() ? FloeHttpServer.start(runtime, loaded.http(), Clock.systemUTC()) : null;
+        } catch (IllegalStateException e) {
+            runtime.stop(stopTimeout);
+            runtime.close();
+            throw e;
+        }
         AtomicBoolean exiting = new AtomicBoolean();
         Thread hook = new Thread(
                 () -> {
                     boolean committed = runtime.stop(stopTimeout);
+                    if (http != null) {
+                        http.close();
+                    }
                     runtime.close();
                     if (!exiting.get()) {
                         // stopped by a signal: the JVM would report the signal (143); report the stop

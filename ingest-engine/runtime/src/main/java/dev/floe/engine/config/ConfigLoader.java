@@ -96,6 +96,7 @@ public final class ConfigLoader {
         KafkaConfig kafka = kafka(root.get(EngineOptions.KAFKA_SECTION));
         RegistryClientConfig registry = registry(root.get(EngineOptions.SCHEMA_REGISTRY_SECTION));
         CheckpointConfig checkpoints = checkpoints(root.get(EngineOptions.CHECKPOINTS_SECTION));
+        HttpConfig http = http(root.get(EngineOptions.HTTP_SECTION));
         List<PipelineConfig> pipelines = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (ConfigSection section : root.get(pipelinesOption)) {
@@ -114,7 +115,22 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new FloeConfig(source, kafka, registry, checkpoints, pipelines);
+        return new FloeConfig(source, kafka, registry, checkpoints, pipelines, http);
+    }
+
+    private static HttpConfig http(ConfigSection section) {
+        String token = section.get(EngineOptions.HTTP_TOKEN);
+        boolean anonymousRead = section.get(EngineOptions.HTTP_ANONYMOUS_READ);
+        if (anonymousRead && token == null) {
+            section.problem(
+                    EngineOptions.HTTP_ANONYMOUS_READ, "anonymousRead only means something with a token; set token");
+        }
+        return new HttpConfig(
+                section.get(EngineOptions.HTTP_ENABLED),
+                section.get(EngineOptions.HTTP_HOST),
+                section.get(EngineOptions.HTTP_PORT),
+                token,
+                anonymousRead);
     }
 
     private static KafkaConfig kafka(ConfigSection section) {

@@ -157,6 +157,39 @@ public final class EngineOptions {
                     MAX_PENDING_COMMITS,
                     CHECKPOINT_S3_SECTION));
 
+    // http: the API, metrics and dashboard
+
+    public static final ConfigOption<Boolean> HTTP_ENABLED = ConfigOption.of("enabled", ValueType.BOOLEAN)
+            .defaultValue(true)
+            .description("Whether floe run serves the HTTP API, /metrics and the dashboard");
+
+    public static final ConfigOption<String> HTTP_HOST =
+            ConfigOption.string("host").defaultValue("0.0.0.0").description("The address the HTTP server binds");
+
+    public static final ConfigOption<Integer> HTTP_PORT = ConfigOption.of("port", ValueType.INTEGER)
+            .defaultValue(8080)
+            .constraint(n -> n >= 0 && n <= 65535, "between 0 and 65535")
+            .description("The port of the HTTP API, /metrics and the dashboard; 0 picks a free one (logged)");
+
+    public static final ConfigOption<String> HTTP_TOKEN = ConfigOption.string("token")
+            .secret()
+            .constraint(token -> token.length() >= 16, "at least 16 characters")
+            .description("A bearer token the API requires (Authorization: Bearer <token>); health endpoints are"
+                    + " always open. Without one, the API is open to whoever reaches the port");
+
+    public static final ConfigOption<Boolean> HTTP_ANONYMOUS_READ = ConfigOption.of("anonymousRead", ValueType.BOOLEAN)
+            .defaultValue(false)
+            .description("With a token: let requests without it read (GET: status, /metrics, dashboard) while"
+                    + " actions (checkpoint, pause, resume) still need it");
+
+    public static final ConfigSpec HTTP = ConfigSpec.of(
+            "http",
+            "The HTTP API, Prometheus metrics and dashboard (docs/operations.md)",
+            List.of(HTTP_ENABLED, HTTP_HOST, HTTP_PORT, HTTP_TOKEN, HTTP_ANONYMOUS_READ));
+
+    public static final ConfigOption<ConfigSection> HTTP_SECTION =
+            ConfigOption.section("http", HTTP).description(HTTP.description());
+
     // pipelines: source
 
     public static final ConfigOption<List<String>> TOPICS =
@@ -303,8 +336,8 @@ public final class EngineOptions {
 
     /** The keys of the file's root, with the sections sinks add. */
     static ConfigSpec root(ConfigOption<List<ConfigSection>> pipelines, List<ConfigOption<?>> sinkRootOptions) {
-        List<ConfigOption<?>> options =
-                new ArrayList<>(List.of(KAFKA_SECTION, SCHEMA_REGISTRY_SECTION, CHECKPOINTS_SECTION, pipelines));
+        List<ConfigOption<?>> options = new ArrayList<>(
+                List.of(KAFKA_SECTION, SCHEMA_REGISTRY_SECTION, CHECKPOINTS_SECTION, HTTP_SECTION, pipelines));
         options.addAll(sinkRootOptions);
         return ConfigSpec.of("floe", "A Floe config file", options);
     }

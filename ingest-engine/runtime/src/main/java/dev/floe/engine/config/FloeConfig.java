@@ -12,18 +12,21 @@ import java.util.Objects;
  * @param registry the schema registry
  * @param checkpoints checkpointing
  * @param pipelines the pipelines to run
+ * @param http the HTTP API, metrics and dashboard
  */
 public record FloeConfig(
         String source,
         KafkaConfig kafka,
         RegistryClientConfig registry,
         CheckpointConfig checkpoints,
-        List<PipelineConfig> pipelines) {
+        List<PipelineConfig> pipelines,
+        HttpConfig http) {
     public FloeConfig {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(checkpoints, "checkpoints");
         pipelines = List.copyOf(pipelines);
+        Objects.requireNonNull(http, "http");
     }
 }

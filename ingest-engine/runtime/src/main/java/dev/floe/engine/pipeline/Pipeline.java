@@ -17,6 +17,8 @@ import dev.floe.engine.dataflow.KeyedSubtask;
 import dev.floe.engine.dataflow.OperatorChain;
 import dev.floe.engine.deadletter.KafkaDeadLetterPublisher;
 import dev.floe.engine.format.ConfluentAvroDecoder;
+import dev.floe.engine.metrics.PipelineMetrics;
+import dev.floe.engine.metrics.SubtaskCounter;
 import dev.floe.engine.source.GroupOffsets;
 import dev.floe.engine.source.KafkaSourceReader;
 import dev.floe.engine.source.PartitionDiscovery;
@@ -99,6 +101,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     private final CachingSchemaRegistry registry;
     private final Clock clock;
     private final Listeners listeners;
+    private final PipelineMetrics metrics;
     private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
     private final CompletableFuture<State> terminated = new CompletableFuture<>();
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -109,16 +112,20 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     private volatile Exchange exchange;
     private ExecutorService uploads;
     private volatile Throwable failureCause;
-    private CheckpointCoordinator coordinator;
+    private volatile CheckpointCoordinator coordinator;
+    private volatile boolean held;
 
+    /** @param metrics where the pipeline counts; shared by its restarts */
     public Pipeline(
             PipelineDefinition definition,
             FloeConfig global,
             CachingSchemaRegistry registry,
             Clock clock,
             Listeners listeners,
-            RunMode mode) {
+            RunMode mode,
+            PipelineMetrics metrics) {
         this.definition = definition;
+        this.metrics = metrics;
         this.global = global;
         this.mode = mode;
         this.registry = registry;
@@ -171,6 +178,40 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         return Duration.ofNanos(current == null ? 0 : current.backpressureNanos());
     }
 
+    public PipelineMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Holds the sources (an operator's pause) or lets them go on. Checkpoints go on while they
+     * are held; what was read is committed.
+     */
+    public void hold(boolean hold) {
+        held = hold;
+        for (SourceSubtask subtask : subtasks) {
+            subtask.hold(hold);
+        }
+    }
+
+    /** Whether every source subtask stopped reading for a hold. */
+    public boolean sourcesHeld() {
+        return held && !subtasks.isEmpty() && subtasks.stream().allMatch(SourceSubtask::holding);
+    }
+
+    /**
+     * Takes a checkpoint now; completes with its id (or that of the one in flight).
+     *
+     * @throws IllegalStateException when the pipeline is not running
+     */
+    public CompletableFuture<Long> triggerCheckpoint() {
+        CheckpointCoordinator current = coordinator;
+        if (current == null || state.get() != State.RUNNING) {
+            throw new IllegalStateException(
+                    "Cannot trigger a checkpoint of pipeline " + definition.id() + ": it is " + state.get());
+        }
+        return current.triggerCheckpoint();
+    }
+
     /** Records dead-lettered so far. */
     public long rejected() {
         return subtasks.stream().mapToLong(SourceSubtask::rejected).sum();
@@ -207,7 +248,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     private void startResources() {
         Map<String, String> consumer = consumerProperties();
         Map<String, String> admin = clientProperties();
-        Sink sink = definition.sink().open(new SinkContext(definition.id(), definition.parallelism()));
+        Sink sink = definition.sink().open(new SinkContext(definition.id(), definition.parallelism(), metrics));
         resources.add(sink);
         LOG.info(
                 "Pipeline {} reads {} into {}",
@@ -317,7 +358,8 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
                 definition.maxParallelism(),
                 SourceOffsets.of(start),
                 plan.nextCheckpointId(),
-                plan.recovered());
+                plan.recovered(),
+                metrics);
         if (keyed) {
             exchange = new Exchange(
                     parallelism, parallelism, definition.maxParallelism(), EXCHANGE_BATCH, EXCHANGE_CAPACITY);
@@ -348,7 +390,9 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
                     keyed ? new EventTime() : null,
                     mode == RunMode.UNTIL_END ? ends.get(i) : null,
                     this::sourceEnded,
-                    this::fail);
+                    this::fail,
+                    metrics);
+            subtask.hold(held);
             subtasks.add(subtask);
             Thread thread = new Thread(subtask, "floe-" + definition.id() + "-" + i);
             thread.setDaemon(true);
@@ -383,9 +427,11 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
                 backend.restore(recovered.keyedState(), storage);
             }
             SubtaskOutput.ToSink toSink = new SubtaskOutput.ToSink(sink, sink.createWriter(parallelism + k), false);
+            SubtaskCounter rowsOut = metrics.keyed(k).recordsOut();
             KeyedSubtask.Output output = new KeyedSubtask.Output() {
                 @Override
                 public void collect(dev.floe.engine.spi.row.Row row) {
+                    rowsOut.increment();
                     toSink.emit(row);
                 }
 

@@ -33,6 +33,7 @@ public final class PipelineSupervisor {
     private volatile Pipeline current;
     private volatile Instant startedAt;
     private volatile boolean stopping;
+    private volatile boolean held;
 
     public PipelineSupervisor(
             String id,
@@ -56,6 +57,21 @@ public final class PipelineSupervisor {
         return current;
     }
 
+    /** Whether an operator holds the pipeline's sources (pause through the API). */
+    public boolean held() {
+        return held;
+    }
+
+    /** Holds or releases the sources; a restarted pipeline keeps being held. */
+    public synchronized void hold(boolean hold) {
+        held = hold;
+        LOG.info("Pipeline {}: sources {} on request", id, hold ? "held" : "released");
+        Pipeline pipeline = current;
+        if (pipeline != null) {
+            pipeline.hold(hold);
+        }
+    }
+
     /** How often the pipeline was restarted after a failure. */
     public int restarts() {
         return restarts.get();
@@ -71,6 +87,7 @@ public final class PipelineSupervisor {
         current = pipeline;
         startedAt = clock.instant();
         pipeline.terminated().thenAccept(state -> onTerminated(pipeline, state));
+        pipeline.hold(held);
         try {
             pipeline.start();
         } catch (RuntimeException e) {

@@ -10,6 +10,8 @@ import dev.floe.engine.checkpoint.Listeners;
 import dev.floe.engine.config.EngineOptions;
 import dev.floe.engine.deadletter.DeadLetter;
 import dev.floe.engine.format.ConfluentAvroDecoder;
+import dev.floe.engine.metrics.PipelineMetrics;
+import dev.floe.engine.metrics.SubtaskMetrics;
 import dev.floe.engine.source.KafkaSourceReader;
 import dev.floe.engine.source.SourceRecord;
 import dev.floe.engine.spi.dataflow.Collector;
@@ -42,6 +44,8 @@ final class SourceSubtask implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SourceSubtask.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
     private static final int LOGGED_REJECTIONS = 10;
+    /** How often the subtask publishes its partitions' lag. */
+    private static final long LAG_PUBLISH_MILLIS = 1000;
 
     private final String pipelineId;
     private final int index;
@@ -63,15 +67,29 @@ final class SourceSubtask implements Runnable {
     private final ConcurrentLinkedQueue<List<dev.floe.engine.spi.sink.SourcePartition>> newPartitions =
             new ConcurrentLinkedQueue<>();
     private final AtomicLong rejected = new AtomicLong();
+    private final PipelineMetrics metrics;
+    private final SubtaskMetrics counters;
 
     /** Counted on the subtask's thread and published once per poll: no atomic operation per record. */
     private long recordsCounted;
+
+    private long bytesCounted;
+    private long rowsEmitted;
+    private long maxTimestamp = Long.MIN_VALUE;
+    private long publishedRecords;
+    private long publishedBytes;
+    private long publishedRows;
+    private long lagPublishedAt;
 
     private volatile long recordsIn;
     private SkipFilter skip;
     private List<DeadLetter> deadLetters = new ArrayList<>();
     private boolean ended;
     private volatile boolean paused;
+    private volatile boolean held;
+    /** Whether the reader is paused for a hold: from then on nothing more is read. */
+    private volatile boolean holding;
+
     private volatile boolean stopped;
 
     /** What a subtask reports when it cannot go on. */
@@ -85,6 +103,7 @@ final class SourceSubtask implements Runnable {
      * @param eventTime tracks event time for the keyed stage, or null without one
      * @param endOffsets where a bounded run stops reading, or null to read for ever
      * @param inputEnded called once when a bounded run has read everything
+     * @param metrics the pipeline's metrics, where this subtask publishes its counts once per poll
      */
     SourceSubtask(
             String pipelineId,
@@ -101,7 +120,8 @@ final class SourceSubtask implements Runnable {
             EventTime eventTime,
             SourceOffsets endOffsets,
             Runnable inputEnded,
-            PipelineFailure failure) {
+            PipelineFailure failure,
+            PipelineMetrics metrics) {
         this.pipelineId = pipelineId;
         this.index = index;
         this.reader = reader;
@@ -118,6 +138,8 @@ final class SourceSubtask implements Runnable {
         this.ends = endOffsets == null ? null : OffsetTable.of(endOffsets);
         this.inputEnded = inputEnded;
         this.failure = failure;
+        this.metrics = metrics;
+        this.counters = metrics.source(index);
         this.registryRetry = RetryPolicy.<Row>builder()
                 .handle(RetriableException.class)
                 .withMaxRetries(-1)
@@ -145,6 +167,16 @@ final class SourceSubtask implements Runnable {
 
     void pause(boolean pause) {
         this.paused = pause;
+    }
+
+    /** Whether a hold took effect: the reader is paused and reads nothing more. */
+    boolean holding() {
+        return holding;
+    }
+
+    /** Holds the sources on an operator's request, apart from the coordinator's pauses. */
+    void hold(boolean hold) {
+        this.held = hold;
     }
 
     /** Stops without a checkpoint: what was not checkpointed is read again on the next start. */
@@ -189,16 +221,19 @@ final class SourceSubtask implements Runnable {
                     }
                     continue;
                 }
-                if (paused || ended) {
+                boolean hold = held;
+                if (paused || hold || ended) {
                     reader.pause();
                 } else {
                     reader.resume();
                 }
+                holding = hold;
                 reader.poll(POLL_TIMEOUT, this::onRecord);
                 recordsIn = recordsCounted;
                 if (eventTime != null && eventTime.advanced()) {
                     output.watermark(eventTime.watermark());
                 }
+                publishCounts();
                 if (endOffsets != null && !ended && reader.positions().covers(endOffsets)) {
                     ended = true;
                     output.endOfInput();
@@ -219,8 +254,33 @@ final class SourceSubtask implements Runnable {
         }
     }
 
+    /** Publishes what was counted since the last poll: one store per counter per poll, not per record. */
+    private void publishCounts() {
+        counters.recordsIn().add(recordsCounted - publishedRecords);
+        publishedRecords = recordsCounted;
+        counters.bytesIn().add(bytesCounted - publishedBytes);
+        publishedBytes = bytesCounted;
+        counters.recordsOut().add(rowsEmitted - publishedRows);
+        publishedRows = rowsEmitted;
+        long watermark = eventTime != null ? eventTime.watermark() : maxTimestamp;
+        if (watermark != Long.MIN_VALUE) {
+            counters.watermark(watermark);
+        }
+        long now = clock.millis();
+        if (now - lagPublishedAt >= LAG_PUBLISH_MILLIS) {
+            lagPublishedAt = now;
+            counters.lag(reader.lag());
+        }
+    }
+
     private void onRecord(SourceRecord record) {
         recordsCounted++;
+        java.nio.ByteBuffer key = record.key();
+        java.nio.ByteBuffer value = record.value();
+        bytesCounted += (key == null ? 0 : key.remaining()) + (value == null ? 0 : value.remaining());
+        if (record.timestamp() > maxTimestamp) {
+            maxTimestamp = record.timestamp();
+        }
         if (ends != null && record.offset() >= ends.get(record.topic(), record.partition(), Long.MAX_VALUE)) {
             // past the end a bounded run was asked to read
             return;
@@ -241,6 +301,7 @@ final class SourceSubtask implements Runnable {
     }
 
     private void emit(Row row) {
+        rowsEmitted++;
         output.emit(row);
     }
 
@@ -266,6 +327,7 @@ final class SourceSubtask implements Runnable {
             return;
         }
         long count = rejected.incrementAndGet();
+        metrics.rejected(e.code().name(), e.getMessage(), location);
         if (count <= LOGGED_REJECTIONS) {
             LOG.warn(
                     "Pipeline {} dead-letters the record at {}: {} {}{}",

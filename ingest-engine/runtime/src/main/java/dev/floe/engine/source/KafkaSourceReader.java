@@ -210,6 +210,34 @@ public final class KafkaSourceReader implements AutoCloseable {
         return SourceOffsets.of(ends);
     }
 
+    /**
+     * How far each assigned partition's position is behind its end: as the last fetch reported it,
+     * without asking the broker, while reading; from the broker while paused. A partition whose end
+     * is not known yet is absent. From the subtask's thread.
+     */
+    public Map<SourcePartition, Long> lag() {
+        Map<SourcePartition, Long> lag = new HashMap<>();
+        if (paused) {
+            // paused partitions are not fetched, so the consumer's cached ends go stale: ask the broker
+            try {
+                consumer.endOffsets(assignment, Duration.ofSeconds(5))
+                        .forEach((partition, end) -> lag.put(
+                                new SourcePartition(partition.topic(), partition.partition()),
+                                Math.max(0, end - consumer.position(partition))));
+            } catch (KafkaException e) {
+                // the lag stays unknown until the broker answers; reading is not affected
+            }
+            return lag;
+        }
+        for (TopicPartition partition : assignment) {
+            java.util.OptionalLong behind = consumer.currentLag(partition);
+            if (behind.isPresent()) {
+                lag.put(new SourcePartition(partition.topic(), partition.partition()), behind.getAsLong());
+            }
+        }
+        return lag;
+    }
+
     /** Stops fetching (backpressure) while still allowing polls, which return nothing. */
     public void pause() {
         if (!paused) {

@@ -7,6 +7,8 @@ import dev.floe.engine.EngineErrorCode;
 import dev.floe.engine.config.CheckpointConfig;
 import dev.floe.engine.deadletter.DeadLetter;
 import dev.floe.engine.deadletter.DeadLetterDelivery;
+import dev.floe.engine.metrics.CheckpointHistory;
+import dev.floe.engine.metrics.PipelineMetrics;
 import dev.floe.engine.source.ConsumerGroupOffsets;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.sink.CheckpointInfo;
@@ -15,6 +17,7 @@ import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.SourcePartition;
 import dev.floe.engine.spi.sink.WriteResult;
 import dev.floe.engine.testing.ManualClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,6 +47,7 @@ class CheckpointCoordinatorTest {
     private final RecordingDelivery delivery = new RecordingDelivery();
     private final RecordingGroups groups = new RecordingGroups();
     private final RecordingPipeline pipeline = new RecordingPipeline();
+    private final PipelineMetrics observer = new PipelineMetrics("orders", new SimpleMeterRegistry(), clock);
     private CheckpointCoordinator coordinator;
     private LocalCheckpointStorage storage;
 
@@ -75,7 +79,8 @@ class CheckpointCoordinatorTest {
                 128,
                 offsets(0, 0),
                 nextId,
-                recovered);
+                recovered,
+                observer);
         coordinator.start();
     }
 
@@ -126,6 +131,32 @@ class CheckpointCoordinatorTest {
         });
         assertThat(delivery.delivered).containsExactly("1: [orders-0@42] up to " + offsets(100, 50));
         assertThat(groups.committed).containsExactly("floe-orders " + offsets(100, 50));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> observer.lastCommitted() == 1);
+        assertThat(observer.checkpoints().entries()).singleElement().satisfies(entry -> {
+            assertThat(entry.id()).isEqualTo(1);
+            assertThat(entry.status()).isEqualTo(CheckpointHistory.Status.COMMITTED);
+            assertThat(entry.records()).isEqualTo(150);
+            assertThat(entry.deadLetters()).isEqualTo(1);
+            assertThat(entry.duration()).isEqualTo(INTERVAL.multipliedBy(0));
+        });
+        assertThat(observer.checkpointsCompleted()).isEqualTo(1);
+        assertThat(observer.commitProblem()).isNull();
+    }
+
+    @Test
+    void triggersACheckpointOnRequestBeforeItsInterval() throws Exception {
+        start(1, 5, null, 1);
+
+        long id = coordinator.triggerCheckpoint().get(5, TimeUnit.SECONDS);
+
+        assertThat(id).isEqualTo(1);
+        assertThat(pipeline.barriers).containsExactly(1L);
+        assertThat(coordinator.triggerCheckpoint().get(5, TimeUnit.SECONDS))
+                .as("the checkpoint in flight, not a second one")
+                .isEqualTo(1);
+        coordinator.acknowledge(
+                new Acknowledgement(id, 0, SourceOffsets.of(Map.of(P0, 7L)), new Result(7), List.of(), null));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("OFFSETS_COMMITTED 1"));
     }
 
     @Test
@@ -142,6 +173,7 @@ class CheckpointCoordinatorTest {
         }
         await().atMost(5, TimeUnit.SECONDS).until(() -> pipeline.paused.contains(true));
         assertThat(events).doesNotContain("SINK_COMMITTED 1", "SINK_COMMITTED 2");
+        assertThat(observer.commitProblem()).isEqualTo("checkpoint 2: the catalog is away");
         clock.advance(INTERVAL.multipliedBy(3));
         assertThat(pipeline.barriers).as("no checkpoint while too many wait").hasSize(2);
 
@@ -150,6 +182,10 @@ class CheckpointCoordinatorTest {
 
         await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("OFFSETS_COMMITTED 2"));
         assertThat(committer.committed).containsExactly(2L);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> observer.commitProblem() == null);
+        assertThat(observer.checkpoints().entries())
+                .extracting(CheckpointHistory.Entry::status)
+                .containsExactly(CheckpointHistory.Status.COMMITTED, CheckpointHistory.Status.COMMITTED);
         await().atMost(5, TimeUnit.SECONDS)
                 .until(() -> pipeline.paused.get(pipeline.paused.size() - 1).equals(false));
     }
@@ -174,6 +210,12 @@ class CheckpointCoordinatorTest {
         await().atMost(5, TimeUnit.SECONDS).until(() -> events.contains("OFFSETS_COMMITTED 2"));
         assertThat(events).doesNotContain("CHECKPOINT_STORED 1");
         assertThat(committer.prepared).containsExactly("2: 29 records from 0-0 to 20-9");
+        assertThat(observer.checkpointsFailed()).isEqualTo(1);
+        assertThat(observer.checkpoints().entries().get(0)).satisfies(aborted -> {
+            assertThat(aborted.id()).isEqualTo(1);
+            assertThat(aborted.status()).isEqualTo(CheckpointHistory.Status.FAILED);
+            assertThat(aborted.failure()).isEqualTo("it did not complete within PT1M");
+        });
         assertThat(delivery.delivered).containsExactly("2: [orders-0@3] up to " + offsets(20, 9));
     }
 

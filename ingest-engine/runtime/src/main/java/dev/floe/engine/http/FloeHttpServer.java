@@ -1,0 +1,194 @@
+package dev.floe.engine.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.floe.engine.FloeRuntime;
+import dev.floe.engine.config.HttpConfig;
+import dev.floe.engine.pipeline.Pipeline;
+import dev.floe.engine.pipeline.PipelineSupervisor;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.ConflictResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.router.EndpointNotFound;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Floe's HTTP server: health, the pipelines' status and actions, Prometheus metrics and the
+ * dashboard, on Javalin (Jetty). Endpoints are documented in docs/operations.md.
+ */
+public final class FloeHttpServer implements AutoCloseable {
+    /** Where the dashboard is served. */
+    static final String DASHBOARD = "/dashboard";
+    /** Where the build puts the dashboard's files on the class path. */
+    private static final String DASHBOARD_RESOURCES = "/floe-dashboard";
+
+    private static final Logger LOG = LoggerFactory.getLogger(FloeHttpServer.class);
+    private static final String JSON = "application/json";
+
+    private final FloeRuntime runtime;
+    private final StatusReport status;
+    private final BearerAuthentication authentication;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Javalin http;
+    private final String url;
+
+    private FloeHttpServer(FloeRuntime runtime, HttpConfig config, Clock clock) {
+        this.runtime = runtime;
+        this.status = new StatusReport(runtime, clock, json);
+        this.authentication = new BearerAuthentication(config.token(), config.anonymousRead());
+        this.http = Javalin.create(this::configure);
+        try {
+            http.start(config.host(), config.port());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "Cannot start the HTTP API on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
+        String host = config.host().equals("0.0.0.0") ? "localhost" : config.host();
+        this.url = "http://" + host + ":" + http.port();
+    }
+
+    /** Starts serving {@code runtime}; fails when the port cannot be bound. */
+    public static FloeHttpServer start(FloeRuntime runtime, HttpConfig config, Clock clock) {
+        FloeHttpServer server = new FloeHttpServer(runtime, config, clock);
+        LOG.info(
+                "HTTP API at {} (dashboard {}{}/, metrics {}/metrics, {})",
+                server.url,
+                server.url,
+                DASHBOARD,
+                server.url,
+                config.token() == null
+                        ? "no token"
+                        : config.anonymousRead() ? "bearer token for actions" : "bearer token required");
+        return server;
+    }
+
+    /** The server's base URL, such as {@code http://localhost:8080}. */
+    public String url() {
+        return url;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    private void configure(JavalinConfig config) {
+        config.startup.showJavalinBanner = false;
+        config.startup.showOldJavalinVersionWarning = false;
+        config.router.ignoreTrailingSlashes = true;
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("floe-http");
+        threads.setDaemon(true);
+        config.jetty.threadPool = threads;
+        if (FloeHttpServer.class.getResource(DASHBOARD_RESOURCES + "/index.html") != null) {
+            config.staticFiles.add(files -> {
+                files.hostedPath = DASHBOARD;
+                files.directory = DASHBOARD_RESOURCES;
+                files.location = Location.CLASSPATH;
+            });
+        }
+
+        RoutesConfig routes = config.routes;
+        routes.before(authentication::authenticate);
+        routes.get("/", ctx -> ctx.redirect(DASHBOARD + "/"));
+        routes.get("/health/live", ctx -> json(ctx, json.createObjectNode().put("status", "UP")));
+        routes.get("/health/ready", this::ready);
+        routes.get("/metrics", this::metrics);
+        routes.get("/api/pipelines", ctx -> json(ctx, status.pipelines()));
+        routes.get("/api/pipelines/{id}", ctx -> json(ctx, status.pipeline(supervisor(ctx))));
+        routes.post("/api/pipelines/{id}/checkpoints", this::triggerCheckpoint);
+        routes.post("/api/pipelines/{id}/pause", ctx -> hold(ctx, true));
+        routes.post("/api/pipelines/{id}/resume", ctx -> hold(ctx, false));
+        routes.exception(
+                EndpointNotFound.class,
+                (e, ctx) -> error(ctx, 404, "Cannot " + ctx.method() + " " + ctx.path() + ": no such endpoint"));
+        routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "Cannot answer " + ctx.method() + " " + ctx.path() + ": " + e);
+        });
+    }
+
+    private void ready(Context ctx) {
+        List<String> reasons = status.notReadyReasons();
+        ObjectNode body = json.createObjectNode();
+        body.put("status", reasons.isEmpty() ? "READY" : "NOT_READY");
+        reasons.forEach(body.putArray("reasons")::add);
+        ctx.status(reasons.isEmpty() ? 200 : 503);
+        json(ctx, body);
+    }
+
+    private void metrics(Context ctx) {
+        String accept = ctx.header("Accept");
+        String contentType = accept != null && accept.contains("application/openmetrics-text")
+                ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+                : "text/plain; version=0.0.4; charset=utf-8";
+        ctx.contentType(contentType).result(runtime.metrics().scrape(contentType));
+    }
+
+    private void triggerCheckpoint(Context ctx) throws InterruptedException {
+        PipelineSupervisor supervisor = supervisor(ctx);
+        Pipeline pipeline = supervisor.current();
+        long id;
+        try {
+            if (pipeline == null) {
+                throw new IllegalStateException(
+                        "Cannot trigger a checkpoint of pipeline " + supervisor.id() + ": it has not started");
+            }
+            id = pipeline.triggerCheckpoint().get(10, TimeUnit.SECONDS);
+        } catch (IllegalStateException e) {
+            throw new ConflictResponse(e.getMessage());
+        } catch (ExecutionException e) {
+            throw new ConflictResponse(e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new ConflictResponse("Cannot trigger a checkpoint of pipeline " + supervisor.id()
+                    + ": its coordinator did not answer within 10 s");
+        }
+        ctx.status(202);
+        json(ctx, json.createObjectNode().put("pipeline", supervisor.id()).put("checkpointId", id));
+    }
+
+    private void hold(Context ctx, boolean hold) {
+        PipelineSupervisor supervisor = supervisor(ctx);
+        supervisor.hold(hold);
+        json(ctx, status.pipeline(supervisor));
+    }
+
+    private PipelineSupervisor supervisor(Context ctx) {
+        String id = ctx.pathParam("id");
+        return runtime.supervisor(id)
+                .orElseThrow(() -> new NotFoundResponse("Cannot find pipeline '" + id + "': this process runs "
+                        + runtime.supervisors().stream()
+                                .map(PipelineSupervisor::id)
+                                .toList()));
+    }
+
+    private void json(Context ctx, Object body) {
+        try {
+            ctx.contentType(JSON).result(json.writeValueAsString(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the answer to " + ctx.path() + " as JSON", e);
+        }
+    }
+
+    private void error(Context ctx, int status, String message) {
+        ctx.status(status);
+        json(ctx, json.createObjectNode().put("status", status).put("message", message));
+    }
+
+    @Override
+    public void close() {
+        http.stop();
+    }
+}
