@@ -3,6 +3,7 @@ package dev.floe.engine.api;
 import dev.floe.engine.config.EngineOptions;
 import dev.floe.engine.config.PipelineConfig;
 import dev.floe.engine.config.SourceConfig;
+import dev.floe.engine.config.StateConfig;
 import dev.floe.engine.dataflow.KeyGroups;
 import dev.floe.engine.spi.dataflow.KeySelector;
 import dev.floe.engine.spi.dataflow.KeyedOperator;
@@ -31,6 +32,7 @@ public final class PipelineDefinition {
     private final Supplier<KeyedOperator> keyedOperator;
     private final List<Supplier<Operator>> afterKeyed;
     private final int maxParallelism;
+    private final StateConfig state;
 
     private PipelineDefinition(Builder builder) {
         this.id = Objects.requireNonNull(builder.id, "id");
@@ -44,6 +46,7 @@ public final class PipelineDefinition {
         this.keyedOperator = builder.keyedOperator;
         this.afterKeyed = List.copyOf(builder.afterKeyed);
         this.maxParallelism = builder.maxParallelism;
+        this.state = builder.state;
         if (parallelism < 1 || parallelism > maxParallelism) {
             throw new IllegalArgumentException("Cannot run pipeline " + id + " with parallelism " + parallelism
                     + ": it must be between 1 and the max parallelism " + maxParallelism);
@@ -66,6 +69,7 @@ public final class PipelineDefinition {
                 .onError(config.onError())
                 .deadLetterTopic(config.deadLetterTopic())
                 .sink(config.sink())
+                .state(config.state())
                 .build();
     }
 
@@ -123,6 +127,11 @@ public final class PipelineDefinition {
         return maxParallelism;
     }
 
+    /** Where the keyed state lives; used only by a pipeline with a keyBy. */
+    public StateConfig state() {
+        return state;
+    }
+
     /** Whether rows reach the sink exactly as decoded: then they are decoded into the table's type. */
     public boolean writesDecodedRows() {
         return operators.isEmpty() && keyBy == null;
@@ -141,6 +150,7 @@ public final class PipelineDefinition {
         private Supplier<KeyedOperator> keyedOperator;
         private final List<Supplier<Operator>> afterKeyed = new ArrayList<>();
         private int maxParallelism = KeyGroups.DEFAULT_MAX_PARALLELISM;
+        private StateConfig state = StateConfig.defaults();
 
         private Builder(String id) {
             this.id = id;
@@ -158,6 +168,12 @@ public final class PipelineDefinition {
 
         public Builder maxParallelism(int value) {
             this.maxParallelism = value;
+            return this;
+        }
+
+        /** The keyed state backend and its bounds; default {@link StateConfig#defaults()}. */
+        public Builder state(StateConfig value) {
+            this.state = Objects.requireNonNull(value, "state");
             return this;
         }
 

@@ -277,7 +277,8 @@ public final class ConfigLoader {
                 parallelism == null ? defaultParallelism : parallelism,
                 section.get(EngineOptions.ON_ERROR),
                 deadLetterTopic == null ? id + ".dead-letters" : deadLetterTopic,
-                definition);
+                definition,
+                StateOptions.read(section.get(StateOptions.SECTION)));
     }
 
     /** The environment, for {@code ${NAME}} references. */

@@ -221,7 +221,14 @@ public final class EngineOptions {
         return ConfigSpec.of(
                 "pipeline",
                 "One topic-to-table mapping",
-                List.of(PIPELINE_ID, SOURCE_SECTION, PARALLELISM, ON_ERROR, DEAD_LETTER_SECTION, sinkSection));
+                List.of(
+                        PIPELINE_ID,
+                        SOURCE_SECTION,
+                        PARALLELISM,
+                        ON_ERROR,
+                        DEAD_LETTER_SECTION,
+                        StateOptions.SECTION,
+                        sinkSection));
     }
 
     public static final ConfigOption<ConfigSection> KAFKA_SECTION =

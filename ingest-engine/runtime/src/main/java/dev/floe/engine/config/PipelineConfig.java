@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param onError what a record that cannot be ingested does
  * @param deadLetterTopic where such records go
  * @param sink where it writes
+ * @param state where its keyed state lives
  */
 public record PipelineConfig(
         String id,
@@ -19,13 +20,15 @@ public record PipelineConfig(
         int parallelism,
         EngineOptions.OnError onError,
         String deadLetterTopic,
-        SinkDefinition sink) {
+        SinkDefinition sink,
+        StateConfig state) {
     public PipelineConfig {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(onError, "onError");
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(state, "state");
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
         }
