@@ -69,7 +69,7 @@ final class RocksDbRestore {
         KeyedStateHandle base = relevant.get(0);
         long start = System.nanoTime();
         download(base, storage, databaseDirectory);
-        RocksDbStore store = RocksDbStore.open(owner, databaseDirectory, resources);
+        RocksDbStore store = openDownloaded(base, databaseDirectory);
         try {
             if (!range.equals(base.keyGroups())) {
                 keepOnlyOwnKeyGroups(store);
@@ -79,7 +79,7 @@ final class RocksDbRestore {
                         "restore-" + other.keyGroups().start());
                 RocksDbWorkingDirectory.deleteRecursively(temporary);
                 download(other, storage, temporary);
-                try (RocksDbStore source = RocksDbStore.open(owner, temporary, resources)) {
+                try (RocksDbStore source = openDownloaded(other, temporary)) {
                     copy(source, other.keyGroups(), store);
                 } finally {
                     RocksDbWorkingDirectory.deleteRecursively(temporary);
@@ -112,11 +112,10 @@ final class RocksDbRestore {
         } catch (IOException e) {
             throw RocksDbStore.failure(owner, target, "create the restore directory of", e);
         }
-        List<StateFile> files = new ArrayList<>(handle.sharedFiles());
-        files.addAll(handle.privateFiles());
-        for (StateFile file : files) {
+        for (StateFile file : filesOf(handle)) {
+            Path local = target.resolve(file.name());
             try {
-                storage.readFile(file.path(), target.resolve(file.name()));
+                storage.readFile(file.path(), local);
             } catch (RetriableException e) {
                 if (!storage.exists(file.path())) {
                     throw new FatalException(
@@ -127,7 +126,53 @@ final class RocksDbRestore {
                 }
                 throw e;
             }
+            long size = size(local);
+            if (size != file.bytes()) {
+                throw new FatalException(
+                        EngineErrorCode.CHECKPOINT_CORRUPT,
+                        "Cannot restore " + owner + " from " + handle.path() + ": its file " + file.path() + " has "
+                                + size + " bytes, the checkpoint lists " + file.bytes());
+            }
         }
+    }
+
+    private long size(Path local) {
+        try {
+            return Files.size(local);
+        } catch (IOException e) {
+            throw RocksDbStore.failure(owner, local, "read the size of a restored file of", e);
+        }
+    }
+
+    /**
+     * Opens a downloaded snapshot. RocksDB reads every SST file's footer and index when it opens
+     * them, so a damaged file is found here; the error names it as it is in checkpoint storage.
+     */
+    private RocksDbStore openDownloaded(KeyedStateHandle handle, Path directory) {
+        try {
+            return RocksDbStore.open(owner, directory, resources);
+        } catch (FatalException e) {
+            String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+            for (StateFile file : filesOf(handle)) {
+                if (reason != null && reason.contains(file.name())) {
+                    throw new FatalException(
+                            EngineErrorCode.CHECKPOINT_CORRUPT,
+                            "Cannot restore " + owner + " from " + handle.path() + ": its file " + file.path()
+                                    + " is damaged: " + reason,
+                            e);
+                }
+            }
+            throw new FatalException(
+                    EngineErrorCode.CHECKPOINT_CORRUPT,
+                    "Cannot restore " + owner + " from " + handle.path() + ": " + reason,
+                    e);
+        }
+    }
+
+    private static List<StateFile> filesOf(KeyedStateHandle handle) {
+        List<StateFile> files = new ArrayList<>(handle.sharedFiles());
+        files.addAll(handle.privateFiles());
+        return files;
     }
 
     /** Deletes every key group outside this backend's range from a database restored whole. */

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.floe.engine.checkpoint.LocalCheckpointStorage;
+import dev.floe.engine.checkpoint.StoredCheckpoint;
 import dev.floe.engine.dataflow.KeyGroupRange;
 import dev.floe.engine.dataflow.KeyGroups;
 import dev.floe.engine.spi.error.FatalException;
+import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.state.AggregatingState;
 import dev.floe.engine.spi.state.ListState;
 import dev.floe.engine.spi.state.MapState;
@@ -16,13 +18,22 @@ import dev.floe.engine.spi.state.StateSerializer;
 import dev.floe.engine.spi.state.StateSerializers;
 import dev.floe.engine.spi.state.ValueState;
 import dev.floe.engine.testing.ManualClock;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -412,6 +423,141 @@ abstract class KeyedStateBackendContractTest {
                 .hasMessageContaining("Cannot restore")
                 .hasMessageContaining("chk-1/state/x")
                 .hasMessageContaining("written by the " + foreign.backend() + " backend");
+    }
+
+    static StoredCheckpoint stored(long id, List<KeyedStateHandle> handles) {
+        return new StoredCheckpoint(
+                "orders",
+                id,
+                Instant.EPOCH,
+                SourceOffsets.empty(),
+                SourceOffsets.empty(),
+                new StoredCheckpoint.SinkState(new byte[0]),
+                List.of(),
+                MAX,
+                handles);
+    }
+
+    /** Every file of {@code handle} in checkpoint storage: the one file of a heap snapshot, or those it lists. */
+    static List<StateFile> filesOf(KeyedStateHandle handle) {
+        List<StateFile> files = new ArrayList<>(handle.sharedFiles());
+        files.addAll(handle.privateFiles());
+        if (files.isEmpty()) {
+            files.add(new StateFile(
+                    handle.path().substring(handle.path().lastIndexOf('/') + 1), handle.path(), handle.bytes()));
+        }
+        return files;
+    }
+
+    private static StateFile largestFileOf(KeyedStateHandle handle) {
+        return filesOf(handle).stream()
+                .max(Comparator.comparingLong(StateFile::bytes))
+                .orElseThrow();
+    }
+
+    /** A snapshot of {@code keys} customers' counts, with a timer each. */
+    private KeyedStateHandle snapshotOfCustomers(LocalCheckpointStorage storage, int keys) {
+        KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX));
+        ValueState<Long> counts = backend.valueState(COUNT);
+        for (int i = 0; i < keys; i++) {
+            select(backend, "customer-" + i);
+            counts.update((long) i);
+            backend.timers().registerEventTimeTimer(i);
+        }
+        return backend.snapshot(1, storage).join();
+    }
+
+    @Test
+    void aMissingSnapshotFileIsReportedAsACorruptCheckpointNamingIt() {
+        LocalCheckpointStorage storage = storage();
+        KeyedStateHandle handle = snapshotOfCustomers(storage, 5_000);
+        String missing = largestFileOf(handle).path();
+        storage.delete(List.of(missing));
+
+        assertThatThrownBy(() -> backend(new KeyGroupRange(0, MAX)).restore(List.of(handle), storage))
+                .isInstanceOf(FatalException.class)
+                .hasMessageStartingWith("Cannot restore ")
+                .hasMessageContaining(
+                        "from " + handle.path() + ": its file " + missing + " is missing from " + storage.describe());
+    }
+
+    @Test
+    void aTruncatedSnapshotFileIsReportedAsACorruptCheckpointNamingIt() {
+        LocalCheckpointStorage storage = storage();
+        KeyedStateHandle handle = snapshotOfCustomers(storage, 5_000);
+        StateFile truncated = largestFileOf(handle);
+        storage.write(truncated.path(), Arrays.copyOf(storage.read(truncated.path()), (int) truncated.bytes() / 2));
+
+        assertThatThrownBy(() -> backend(new KeyGroupRange(0, MAX)).restore(List.of(handle), storage))
+                .isInstanceOf(FatalException.class)
+                .hasMessageStartingWith("Cannot restore ")
+                .hasMessageContaining("from " + handle.path() + ": its file " + truncated.path() + " has "
+                        + truncated.bytes() / 2 + " bytes, the checkpoint lists " + truncated.bytes());
+    }
+
+    @Test
+    void aSnapshotFileOverwrittenWithOtherBytesIsReportedAsCorruptNamingIt() {
+        LocalCheckpointStorage storage = storage();
+        KeyedStateHandle handle = snapshotOfCustomers(storage, 5_000);
+        StateFile corrupted = largestFileOf(handle);
+        byte[] garbage = new byte[(int) corrupted.bytes()];
+        new Random(7).nextBytes(garbage);
+        storage.write(corrupted.path(), garbage);
+
+        assertThatThrownBy(() -> {
+                    KeyedStateBackend restored = backend(new KeyGroupRange(0, MAX));
+                    restored.restore(List.of(handle), storage);
+                    // a backend may find the damage only when it reads what the file holds
+                    ValueState<Long> counts = restored.valueState(COUNT);
+                    for (int i = 0; i < 5_000; i++) {
+                        select(restored, "customer-" + i);
+                        counts.value();
+                    }
+                })
+                .isInstanceOf(FatalException.class)
+                .hasMessageStartingWith("Cannot ")
+                .hasMessageContaining(corrupted.path());
+    }
+
+    @Test
+    void retentionLeavesExactlyTheFilesOfTheRetainedCheckpointsAndTheyRestore() throws IOException {
+        LocalCheckpointStorage storage = storage();
+        KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX));
+        ValueState<Long> counts = backend.valueState(COUNT);
+        Map<String, Long> expected = new HashMap<>();
+        List<KeyedStateHandle> handles = new ArrayList<>();
+        for (int checkpoint = 1; checkpoint <= 4; checkpoint++) {
+            for (int i = 0; i < 2_000; i++) {
+                String key = "customer-" + (i * checkpoint % 3_000);
+                select(backend, key);
+                counts.update(checkpoint * 10_000L + i);
+                expected.put(key, checkpoint * 10_000L + i);
+            }
+            handles.add(backend.snapshot(checkpoint, storage).join());
+            storage.store(stored(checkpoint, List.of(handles.get(checkpoint - 1))), Map.of());
+        }
+
+        storage.retain(2, Set.of());
+        storage.retain(1, Set.of());
+
+        Set<String> listed = new HashSet<>(Set.of("chk-4/_metadata"));
+        filesOf(handles.get(3)).forEach(file -> listed.add(file.path()));
+        Path root = directory.resolve("checkpoints/orders");
+        try (Stream<Path> files = Files.walk(root)) {
+            assertThat(files.filter(Files::isRegularFile)
+                            .map(file -> root.relativize(file).toString().replace('\\', '/')))
+                    .as("every file in storage, after retention kept checkpoint 4 of 4")
+                    .containsExactlyInAnyOrderElementsOf(listed);
+        }
+        StoredCheckpoint latest = storage.latest().orElseThrow();
+        assertThat(latest.checkpointId()).isEqualTo(4);
+        KeyedStateBackend restored = backend(new KeyGroupRange(0, MAX));
+        restored.restore(latest.keyedState(), storage);
+        ValueState<Long> restoredCounts = restored.valueState(COUNT);
+        expected.forEach((key, count) -> {
+            select(restored, key);
+            assertThat(restoredCounts.value()).as(key).isEqualTo(count);
+        });
     }
 
     /** Average as a "sum/count" accumulator. */

@@ -9,8 +9,6 @@ import dev.floe.engine.checkpoint.StoredCheckpoint;
 import dev.floe.engine.config.StateConfig;
 import dev.floe.engine.dataflow.KeyGroupRange;
 import dev.floe.engine.spi.config.DataSize;
-import dev.floe.engine.spi.error.FatalException;
-import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.state.MapState;
 import dev.floe.engine.spi.state.StateDescriptor;
 import dev.floe.engine.spi.state.StateSerializers;
@@ -19,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,16 +75,7 @@ class RocksDbKeyedStateBackendTest extends KeyedStateBackendContractTest {
     }
 
     private static StoredCheckpoint stored(long id, KeyedStateHandle handle) {
-        return new StoredCheckpoint(
-                "orders",
-                id,
-                Instant.EPOCH,
-                SourceOffsets.empty(),
-                SourceOffsets.empty(),
-                new StoredCheckpoint.SinkState(new byte[0]),
-                List.of(),
-                MAX,
-                List.of(handle));
+        return stored(id, List.of(handle));
     }
 
     private static Set<String> paths(List<StateFile> files) {
@@ -207,21 +195,6 @@ class RocksDbKeyedStateBackendTest extends KeyedStateBackendContractTest {
                 .isEqualTo(1);
         assertThat(backend.storedEntries("by-sku")).isZero();
         assertThat(seen.value()).isEqualTo(0L);
-    }
-
-    @Test
-    void aMissingSharedFileIsReportedAsACorruptCheckpointNamingIt() {
-        LocalCheckpointStorage storage = storage();
-        RocksDbKeyedStateBackend before = rocks(new KeyGroupRange(0, MAX));
-        count(before, before.valueState(COUNT), 0, 100);
-        KeyedStateHandle handle = before.snapshot(1, storage).join();
-        String missing = handle.sharedFiles().get(0).path();
-        storage.delete(List.of(missing));
-
-        assertThatThrownBy(() -> rocks(new KeyGroupRange(0, MAX)).restore(List.of(handle), storage))
-                .isInstanceOf(FatalException.class)
-                .hasMessageStartingWith("Cannot restore orders-")
-                .hasMessageContaining(missing + " is missing from " + storage.describe());
     }
 
     @Test
