@@ -42,9 +42,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * How long a checkpoint of {@code keys} keys stalls the keyed subtask: the time {@link
  * KeyedStateBackend#snapshot} takes on the calling thread (for RocksDB its native checkpoint, a
  * flush and hard links; for the heap a copy of the tables), while the upload runs on another
- * thread and is not measured. Each iteration writes {@code keys} keys (a count per customer) into
- * a new backend; in {@code incremental}, a first checkpoint is taken and uploaded and then 10 % of
- * the keys are updated before the measured one. The upload's size is printed after each iteration:
+ * thread and is not measured but printed (from the end of the synchronous part to the end of the
+ * upload, into checkpoint storage in a local directory). Each iteration writes {@code keys} keys
+ * (a count per customer) into a new backend; in {@code incremental}, a first checkpoint is taken
+ * and uploaded and then 10 % of the keys are updated before the measured one. The upload's size is printed after each iteration:
  * the snapshot's bytes, and how many of them the upload sent (the rest are SST files an earlier
  * checkpoint uploaded). One operation is one checkpoint.
  *
@@ -76,6 +77,8 @@ public class KeyedStateCheckpointBenchmark {
     private LocalCheckpointStorage storage;
     private KeyedStateHandle previous;
     private CompletableFuture<KeyedStateHandle> upload;
+    private long synchronousPartEnded;
+    private volatile long uploadEnded;
 
     @Setup(Level.Iteration)
     public void setUp() throws IOException {
@@ -110,7 +113,9 @@ public class KeyedStateCheckpointBenchmark {
 
     @Benchmark
     public CompletableFuture<KeyedStateHandle> snapshot() {
-        upload = state.snapshot(2, storage);
+        CompletableFuture<KeyedStateHandle> started = state.snapshot(2, storage);
+        synchronousPartEnded = System.nanoTime();
+        upload = started.whenComplete((handle, error) -> uploadEnded = System.nanoTime());
         return upload;
     }
 
@@ -124,13 +129,14 @@ public class KeyedStateCheckpointBenchmark {
                         .mapToLong(StateFile::bytes)
                         .sum();
         System.out.printf(
-                "%n%s checkpoint of %,d keys (%s): %,d bytes in %d files, %,d bytes uploaded%n",
+                "%n%s checkpoint of %,d keys (%s): %,d bytes in %d files, %,d bytes uploaded in %.1f ms%n",
                 backend,
                 keys,
                 checkpoint,
                 handle.bytes(),
                 Math.max(1, handle.sharedFiles().size() + handle.privateFiles().size()),
-                sent);
+                sent,
+                (uploadEnded - synchronousPartEnded) / 1e6);
         state.close();
         backends.close();
         uploads.shutdown();
