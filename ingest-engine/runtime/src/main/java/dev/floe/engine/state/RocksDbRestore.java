@@ -16,6 +16,7 @@ import java.util.Map;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,7 +153,13 @@ final class RocksDbRestore {
         try {
             return RocksDbStore.open(owner, directory, resources);
         } catch (FatalException e) {
-            String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+            // only RocksDB's verdict that a file is damaged: a local failure (a full disk) stays what it is
+            if (!(e.getCause() instanceof RocksDBException rocks)
+                    || rocks.getStatus() == null
+                    || rocks.getStatus().getCode() != Status.Code.Corruption) {
+                throw e;
+            }
+            String reason = rocks.getMessage();
             for (StateFile file : filesOf(handle)) {
                 if (reason != null && reason.contains(file.name())) {
                     throw new FatalException(
@@ -164,7 +171,7 @@ final class RocksDbRestore {
             }
             throw new FatalException(
                     EngineErrorCode.CHECKPOINT_CORRUPT,
-                    "Cannot restore " + owner + " from " + handle.path() + ": " + reason,
+                    "Cannot restore " + owner + " from " + handle.path() + ": its files are damaged: " + reason,
                     e);
         }
     }
