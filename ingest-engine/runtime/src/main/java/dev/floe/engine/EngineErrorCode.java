@@ -27,6 +27,8 @@ public enum EngineErrorCode implements ErrorCode {
     CHECKPOINT_STORAGE_FAILED(ErrorCategory.EXTERNAL),
     /** A stored checkpoint that cannot be read back. */
     CHECKPOINT_CORRUPT(ErrorCategory.INTERNAL),
+    /** The keyed state backend's local store failed (an I/O error, a full disk). */
+    STATE_BACKEND_FAILED(ErrorCategory.EXTERNAL),
     /** A checkpoint that did not complete in time. */
     CHECKPOINT_TIMEOUT(ErrorCategory.EXTERNAL),
     /** Dead letters could not be delivered. */

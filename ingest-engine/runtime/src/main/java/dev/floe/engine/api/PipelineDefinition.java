@@ -3,6 +3,7 @@ package dev.floe.engine.api;
 import dev.floe.engine.config.EngineOptions;
 import dev.floe.engine.config.PipelineConfig;
 import dev.floe.engine.config.SourceConfig;
+import dev.floe.engine.config.StateConfig;
 import dev.floe.engine.dataflow.KeyGroups;
 import dev.floe.engine.pipeline.RestartStrategy;
 import dev.floe.engine.spi.dataflow.KeySelector;
@@ -33,6 +34,7 @@ public final class PipelineDefinition {
     private final List<Supplier<Operator>> afterKeyed;
     private final int maxParallelism;
     private final RestartStrategy restartStrategy;
+    private final StateConfig state;
 
     private PipelineDefinition(Builder builder) {
         this.id = Objects.requireNonNull(builder.id, "id");
@@ -47,6 +49,7 @@ public final class PipelineDefinition {
         this.afterKeyed = List.copyOf(builder.afterKeyed);
         this.maxParallelism = builder.maxParallelism;
         this.restartStrategy = builder.restartStrategy;
+        this.state = builder.state;
         if (parallelism < 1 || parallelism > maxParallelism) {
             throw new IllegalArgumentException("Cannot run pipeline " + id + " with parallelism " + parallelism
                     + ": it must be between 1 and the max parallelism " + maxParallelism);
@@ -70,6 +73,7 @@ public final class PipelineDefinition {
                 .deadLetterTopic(config.deadLetterTopic())
                 .sink(config.sink())
                 .restartStrategy(config.restartStrategy())
+                .state(config.state())
                 .build();
     }
 
@@ -132,6 +136,11 @@ public final class PipelineDefinition {
         return restartStrategy;
     }
 
+    /** Where the keyed state lives; used only by a pipeline with a keyBy. */
+    public StateConfig state() {
+        return state;
+    }
+
     /** Whether rows reach the sink exactly as decoded: then they are decoded into the table's type. */
     public boolean writesDecodedRows() {
         return operators.isEmpty() && keyBy == null;
@@ -151,6 +160,7 @@ public final class PipelineDefinition {
         private final List<Supplier<Operator>> afterKeyed = new ArrayList<>();
         private int maxParallelism = KeyGroups.DEFAULT_MAX_PARALLELISM;
         private RestartStrategy restartStrategy = RestartStrategy.DEFAULT;
+        private StateConfig state = StateConfig.defaults();
 
         private Builder(String id) {
             this.id = id;
@@ -173,6 +183,12 @@ public final class PipelineDefinition {
 
         public Builder restartStrategy(RestartStrategy value) {
             this.restartStrategy = value;
+            return this;
+        }
+
+        /** The keyed state backend and its bounds; default {@link StateConfig#defaults()}. */
+        public Builder state(StateConfig value) {
+            this.state = Objects.requireNonNull(value, "state");
             return this;
         }
 

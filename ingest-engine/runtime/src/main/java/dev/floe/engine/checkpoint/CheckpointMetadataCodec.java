@@ -9,6 +9,7 @@ import dev.floe.engine.dataflow.KeyGroups;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.SourcePartition;
 import dev.floe.engine.state.KeyedStateHandle;
+import dev.floe.engine.state.StateFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -28,11 +29,15 @@ import java.util.Map;
  *  "sink":"&lt;base64&gt;",
  *  "deadLetters":[{"checkpointId":7,"path":"chk-7/dead-letters","count":3}],
  *  "maxParallelism":128,
- *  "keyedState":[{"backend":"heap","path":"chk-7/state/...","firstKeyGroup":0,"endKeyGroup":64,"bytes":1234}]}
+ *  "keyedState":[{"backend":"heap","path":"chk-7/state/...","firstKeyGroup":0,"endKeyGroup":64,"bytes":1234},
+ *    {"backend":"rocksdb","path":"chk-7/state/orders-1","firstKeyGroup":64,"endKeyGroup":128,"bytes":5678,
+ *     "sharedFiles":[{"name":"000012.sst","path":"shared/orders-1/...-000012.sst","bytes":5000}],
+ *     "privateFiles":[{"name":"MANIFEST-000005","path":"chk-7/state/orders-1/MANIFEST-000005","bytes":678}]}]}
  * </pre>
  *
  * {@code maxParallelism} and {@code keyedState} were added within version 1 and may be absent
- * (128 and none). A reader refuses versions newer than it knows, naming both.
+ * (128 and none), as may a state's {@code sharedFiles} and {@code privateFiles} (none). A reader
+ * refuses versions newer than it knows, naming both.
  */
 public final class CheckpointMetadataCodec {
     public static final int VERSION = 1;
@@ -62,12 +67,15 @@ public final class CheckpointMetadataCodec {
         root.put("maxParallelism", checkpoint.maxParallelism());
         ArrayNode states = root.putArray("keyedState");
         for (KeyedStateHandle handle : checkpoint.keyedState()) {
-            states.addObject()
+            ObjectNode state = states.addObject()
                     .put("backend", handle.backend())
                     .put("path", handle.path())
                     .put("firstKeyGroup", handle.keyGroups().start())
                     .put("endKeyGroup", handle.keyGroups().end())
                     .put("bytes", handle.bytes());
+            // written only when there are any, so that a heap handle reads exactly as before
+            writeFiles(state, "sharedFiles", handle.sharedFiles());
+            writeFiles(state, "privateFiles", handle.privateFiles());
         }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
@@ -112,7 +120,9 @@ public final class CheckpointMetadataCodec {
                     new KeyGroupRange(
                             required(state, "firstKeyGroup").asInt(),
                             required(state, "endKeyGroup").asInt()),
-                    state.path("bytes").asLong()));
+                    state.path("bytes").asLong(),
+                    readFiles(state.path("sharedFiles")),
+                    readFiles(state.path("privateFiles"))));
         }
         return new StoredCheckpoint(
                 required(root, "pipeline").asText(),
@@ -133,6 +143,31 @@ public final class CheckpointMetadataCodec {
             throw new IllegalArgumentException("checkpoint metadata lacks '" + field + "'");
         }
         return value;
+    }
+
+    private static void writeFiles(ObjectNode state, String field, List<StateFile> files) {
+        if (files.isEmpty()) {
+            return;
+        }
+        ArrayNode array = state.putArray(field);
+        for (StateFile file : files) {
+            array.addObject().put("name", file.name()).put("path", file.path()).put("bytes", file.bytes());
+        }
+    }
+
+    private static List<StateFile> readFiles(JsonNode array) {
+        List<StateFile> files = new ArrayList<>();
+        for (JsonNode file : array) {
+            try {
+                files.add(new StateFile(
+                        required(file, "name").asText(),
+                        required(file, "path").asText(),
+                        file.path("bytes").asLong()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid state file " + file + ": " + e.getMessage(), e);
+            }
+        }
+        return files;
     }
 
     private static void writeOffsets(ArrayNode array, SourceOffsets offsets) {

@@ -1,6 +1,8 @@
 package dev.floe.engine.checkpoint;
 
 import dev.floe.engine.config.CheckpointLocation;
+import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +39,25 @@ public interface CheckpointStorage extends AutoCloseable {
     void write(String path, byte[] bytes);
 
     /**
+     * Writes the local file {@code source} to {@code path}, streaming it, durably and atomically: a
+     * reader sees the whole file or none. May run on any thread.
+     */
+    void writeFile(String path, Path source);
+
+    /** Copies the stored file at {@code path} to the local file {@code target}, replacing it. */
+    void readFile(String path, Path target);
+
+    /** Whether a file exists at {@code path}. */
+    boolean exists(String path);
+
+    /**
+     * Deletes the files at {@code paths}, such as shared state files that no retained checkpoint
+     * references any more; paths that do not exist are skipped. A file that cannot be deleted is
+     * logged and left: it costs only space.
+     */
+    void delete(Collection<String> paths);
+
+    /**
      * The path of an attachment of checkpoint {@code checkpointId} named {@code name}, for
      * {@link #store}.
      */
@@ -44,7 +65,9 @@ public interface CheckpointStorage extends AutoCloseable {
 
     /**
      * Deletes all but the newest {@code keep} checkpoints, except those holding any of {@code
-     * referenced} paths.
+     * referenced} paths, then the shared state files that only the deleted checkpoints listed
+     * ({@link dev.floe.engine.state.KeyedStateHandle#sharedFiles()}). Shared files that no stored
+     * checkpoint lists yet (a snapshot being uploaded) are never touched.
      */
     void retain(int keep, Set<String> referenced);
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checkpoints in a local directory: {@code <root>/<pipeline>/chk-<id>/_metadata} plus attachments.
+ * Checkpoints in a local directory: {@code <root>/<pipeline>/chk-<id>/_metadata} plus attachments,
+ * and state files shared between checkpoints under {@code <root>/<pipeline>/shared/}.
  * Every file is written to a temporary name, forced to disk and renamed, and the directory is
  * forced after the rename, so a crash leaves either the whole file or none.
  */
@@ -43,27 +45,34 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
     @Override
     public Optional<StoredCheckpoint> latest() {
         for (long id : checkpointIds()) {
-            Path metadata = checkpointDirectory(id).resolve(METADATA);
-            byte[] bytes;
-            try {
-                bytes = Files.readAllBytes(metadata);
-            } catch (NoSuchFileException e) {
-                // a checkpoint that never completed: its metadata is written last
-                continue;
-            } catch (IOException e) {
-                throw new RetriableException(
-                        EngineErrorCode.CHECKPOINT_STORAGE_FAILED, "Cannot read checkpoint " + metadata + ": " + e, e);
-            }
-            try {
-                return Optional.of(CheckpointMetadataCodec.decode(bytes));
-            } catch (IllegalArgumentException e) {
-                throw new FatalException(
-                        EngineErrorCode.CHECKPOINT_CORRUPT,
-                        "Cannot read checkpoint " + metadata + ": " + e.getMessage(),
-                        e);
+            Optional<StoredCheckpoint> checkpoint = readMetadata(id);
+            if (checkpoint.isPresent()) {
+                return checkpoint;
             }
         }
         return Optional.empty();
+    }
+
+    /** Checkpoint {@code id}'s metadata, or empty when it never completed (its metadata is written last). */
+    private Optional<StoredCheckpoint> readMetadata(long id) {
+        Path metadata = checkpointDirectory(id).resolve(METADATA);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(metadata);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new RetriableException(
+                    EngineErrorCode.CHECKPOINT_STORAGE_FAILED, "Cannot read checkpoint " + metadata + ": " + e, e);
+        }
+        try {
+            return Optional.of(CheckpointMetadataCodec.decode(bytes));
+        } catch (IllegalArgumentException e) {
+            throw new FatalException(
+                    EngineErrorCode.CHECKPOINT_CORRUPT,
+                    "Cannot read checkpoint " + metadata + ": " + e.getMessage(),
+                    e);
+        }
     }
 
     @Override
@@ -106,6 +115,64 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
     }
 
     @Override
+    public void writeFile(String path, Path source) {
+        Path file = directory.resolve(path);
+        try {
+            Files.createDirectories(file.getParent());
+            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+            try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
+                    FileChannel out = FileChannel.open(
+                            temporary,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.WRITE)) {
+                long size = in.size();
+                long position = 0;
+                while (position < size) {
+                    position += in.transferTo(position, size - position, out);
+                }
+                out.force(true);
+            }
+            moveAtomically(temporary, file);
+        } catch (IOException e) {
+            throw new RetriableException(
+                    EngineErrorCode.CHECKPOINT_STORAGE_FAILED,
+                    "Cannot write checkpoint file " + file + " from " + source + ": " + e,
+                    e);
+        }
+    }
+
+    @Override
+    public void readFile(String path, Path target) {
+        Path file = directory.resolve(path);
+        try {
+            Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new RetriableException(
+                    EngineErrorCode.CHECKPOINT_STORAGE_FAILED,
+                    "Cannot read checkpoint file " + file + " into " + target + ": " + e,
+                    e);
+        }
+    }
+
+    @Override
+    public boolean exists(String path) {
+        return Files.isRegularFile(directory.resolve(path));
+    }
+
+    @Override
+    public void delete(Collection<String> paths) {
+        for (String path : paths) {
+            Path file = directory.resolve(path);
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warn("Cannot delete checkpoint file {}: {}", file, e.toString());
+            }
+        }
+    }
+
+    @Override
     public String attachmentPath(long checkpointId, String name) {
         return "chk-" + checkpointId + "/" + name;
     }
@@ -114,23 +181,61 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
     public void retain(int keep, Set<String> referenced) {
         List<Long> ids = checkpointIds();
         int completed = 0;
+        List<Long> obsolete = new ArrayList<>();
+        List<Long> kept = new ArrayList<>();
+        List<Long> deleted = new ArrayList<>();
         for (long id : ids) {
             Path dir = checkpointDirectory(id);
             boolean isCompleted = Files.exists(dir.resolve(METADATA));
             if (isCompleted && completed < keep) {
                 completed++;
+                kept.add(id);
                 continue;
             }
             String prefix = "chk-" + id + "/";
             if (referenced.stream().anyMatch(path -> path.startsWith(prefix))) {
+                if (isCompleted) {
+                    kept.add(id);
+                }
                 continue;
             }
             if (!isCompleted && completed == 0) {
                 // newer than every completed checkpoint: may be one in progress
                 continue;
             }
-            deleteRecursively(dir);
+            if (isCompleted) {
+                deleted.add(id);
+            }
+            obsolete.add(id);
         }
+        // what the deleted checkpoints release is known only while their metadata exists
+        Set<String> released = releasedSharedFiles(deleted, kept);
+        for (long id : obsolete) {
+            deleteRecursively(checkpointDirectory(id));
+        }
+        delete(released);
+    }
+
+    /** The shared files only {@code deleted} list; none when any metadata cannot be read. */
+    private Set<String> releasedSharedFiles(List<Long> deleted, List<Long> kept) {
+        if (deleted.isEmpty()) {
+            return Set.of();
+        }
+        List<StoredCheckpoint> deletedCheckpoints = new ArrayList<>();
+        List<StoredCheckpoint> keptCheckpoints = new ArrayList<>();
+        try {
+            for (long id : deleted) {
+                deletedCheckpoints.add(readMetadata(id).orElseThrow());
+            }
+            for (long id : kept) {
+                keptCheckpoints.add(readMetadata(id).orElseThrow());
+            }
+        } catch (RuntimeException e) {
+            // without every list, a shared file still in use could be deleted: keep them all for now
+            LOG.warn("Cannot work out which shared state files of {} are unused: {}", directory, e.getMessage());
+            return Set.of();
+        }
+        return SharedStateFiles.released(deletedCheckpoints, keptCheckpoints);
     }
 
     @Override
@@ -174,6 +279,10 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
             }
             channel.force(true);
         }
+        moveAtomically(temporary, file);
+    }
+
+    private static void moveAtomically(Path temporary, Path file) throws IOException {
         try {
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

@@ -5,8 +5,15 @@ import dev.floe.engine.config.CheckpointLocation;
 import dev.floe.engine.config.S3ClientConfig;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +31,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -31,13 +39,15 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Checkpoints in a bucket of S3 or an S3-compatible store: {@code <prefix><pipeline>/chk-<id>/_metadata}
  * plus attachments beside it. A PUT makes a whole object visible at once or not at all, so every
  * attachment is written first and the metadata last: a checkpoint is complete exactly when its
- * {@code _metadata} object exists, and {@link #latest()} lists only those.
+ * {@code _metadata} object exists, and {@link #latest()} lists only those. State files shared
+ * between checkpoints are under {@code <prefix><pipeline>/shared/}.
  */
 public final class S3CheckpointStorage implements CheckpointStorage {
     private static final Logger LOG = LoggerFactory.getLogger(S3CheckpointStorage.class);
@@ -51,6 +61,8 @@ public final class S3CheckpointStorage implements CheckpointStorage {
     private final String prefix;
 
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Metadata of completed checkpoints read by retain, by id; used from the coordinator's thread. */
+    private final Map<Long, StoredCheckpoint> metadata = new HashMap<>();
 
     public S3CheckpointStorage(CheckpointLocation.S3 location, String pipelineId) {
         this.client = client(location.client());
@@ -92,15 +104,7 @@ public final class S3CheckpointStorage implements CheckpointStorage {
                 continue;
             }
             String key = prefix + attachmentPath(checkpoint.getKey(), LocalCheckpointStorage.METADATA);
-            byte[] bytes = get(key, "read checkpoint");
-            try {
-                return Optional.of(CheckpointMetadataCodec.decode(bytes));
-            } catch (IllegalArgumentException e) {
-                throw new FatalException(
-                        EngineErrorCode.CHECKPOINT_CORRUPT,
-                        "Cannot read checkpoint " + location(key) + ": " + e.getMessage(),
-                        e);
-            }
+            return Optional.of(decode(key, get(key, "read checkpoint")));
         }
         return Optional.empty();
     }
@@ -135,6 +139,70 @@ public final class S3CheckpointStorage implements CheckpointStorage {
     }
 
     @Override
+    public void writeFile(String path, Path source) {
+        // an S3 PUT is atomic: the object appears whole or not at all
+        try {
+            client.putObject(request -> request.bucket(bucket).key(prefix + path), RequestBody.fromFile(source));
+        } catch (SdkException | UncheckedIOException e) {
+            throw new RetriableException(
+                    EngineErrorCode.CHECKPOINT_STORAGE_FAILED,
+                    "Cannot write checkpoint file " + location(prefix + path) + " from " + source + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    @Override
+    public void readFile(String path, Path target) {
+        Path temporary = target.resolveSibling(target.getFileName() + ".download");
+        try {
+            Files.deleteIfExists(temporary);
+            client.getObject(
+                    request -> request.bucket(bucket).key(prefix + path), ResponseTransformer.toFile(temporary));
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        } catch (NoSuchKeyException e) {
+            throw new RetriableException(
+                    EngineErrorCode.CHECKPOINT_STORAGE_FAILED,
+                    "Cannot read checkpoint file " + location(prefix + path) + ": the object does not exist",
+                    e);
+        } catch (SdkException | IOException | UncheckedIOException e) {
+            throw new RetriableException(
+                    EngineErrorCode.CHECKPOINT_STORAGE_FAILED,
+                    "Cannot read checkpoint file " + location(prefix + path) + " into " + target + ": "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    @Override
+    public boolean exists(String path) {
+        try {
+            client.headObject(request -> request.bucket(bucket).key(prefix + path));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw new RetriableException(
+                    EngineErrorCode.CHECKPOINT_STORAGE_FAILED,
+                    "Cannot look for checkpoint file " + location(prefix + path) + ": " + e.getMessage(),
+                    e);
+        } catch (SdkException e) {
+            throw new RetriableException(
+                    EngineErrorCode.CHECKPOINT_STORAGE_FAILED,
+                    "Cannot look for checkpoint file " + location(prefix + path) + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    @Override
+    public void delete(Collection<String> paths) {
+        deleteKeys(paths.stream().map(path -> prefix + path).toList());
+    }
+
+    @Override
     public String attachmentPath(long checkpointId, String name) {
         return "chk-" + checkpointId + "/" + name;
     }
@@ -143,26 +211,84 @@ public final class S3CheckpointStorage implements CheckpointStorage {
     public void retain(int keep, Set<String> referenced) {
         int completed = 0;
         List<String> obsolete = new ArrayList<>();
+        List<Long> kept = new ArrayList<>();
+        List<Long> deleted = new ArrayList<>();
         for (Map.Entry<Long, Set<String>> checkpoint : listCheckpoints().entrySet()) {
             long id = checkpoint.getKey();
             boolean isCompleted = checkpoint.getValue().contains(LocalCheckpointStorage.METADATA);
             if (isCompleted && completed < keep) {
                 completed++;
+                kept.add(id);
                 continue;
             }
             String folder = "chk-" + id + "/";
             if (referenced.stream().anyMatch(path -> path.startsWith(folder))) {
+                if (isCompleted) {
+                    kept.add(id);
+                }
                 continue;
             }
             if (!isCompleted && completed == 0) {
                 // newer than every completed checkpoint: may be one in progress
                 continue;
             }
+            if (isCompleted) {
+                deleted.add(id);
+            }
             for (String name : checkpoint.getValue()) {
                 obsolete.add(prefix + folder + name);
             }
         }
-        delete(obsolete);
+        // what the deleted checkpoints release is known only while their metadata exists
+        Set<String> released = releasedSharedFiles(deleted, kept);
+        deleteKeys(obsolete);
+        delete(released);
+        metadata.keySet().retainAll(kept);
+    }
+
+    /** The shared files only {@code deleted} list; none when any metadata cannot be read. */
+    private Set<String> releasedSharedFiles(List<Long> deleted, List<Long> kept) {
+        if (deleted.isEmpty()) {
+            return Set.of();
+        }
+        List<StoredCheckpoint> deletedCheckpoints = new ArrayList<>();
+        List<StoredCheckpoint> keptCheckpoints = new ArrayList<>();
+        try {
+            for (long id : deleted) {
+                deletedCheckpoints.add(metadata(id));
+            }
+            for (long id : kept) {
+                keptCheckpoints.add(metadata(id));
+            }
+        } catch (RuntimeException e) {
+            // without every list, a shared file still in use could be deleted: keep them all for now
+            LOG.warn("Cannot work out which shared state files of {} are unused: {}", describe(), e.getMessage());
+            return Set.of();
+        }
+        return SharedStateFiles.released(deletedCheckpoints, keptCheckpoints);
+    }
+
+    /** Checkpoint {@code id}'s metadata, read once: a completed checkpoint never changes. */
+    private StoredCheckpoint metadata(long id) {
+        StoredCheckpoint known = metadata.get(id);
+        if (known != null) {
+            return known;
+        }
+        String key = prefix + attachmentPath(id, LocalCheckpointStorage.METADATA);
+        StoredCheckpoint read = decode(key, get(key, "read checkpoint"));
+        metadata.put(id, read);
+        return read;
+    }
+
+    private StoredCheckpoint decode(String key, byte[] bytes) {
+        try {
+            return CheckpointMetadataCodec.decode(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new FatalException(
+                    EngineErrorCode.CHECKPOINT_CORRUPT,
+                    "Cannot read checkpoint " + location(key) + ": " + e.getMessage(),
+                    e);
+        }
     }
 
     @Override
@@ -228,7 +354,7 @@ public final class S3CheckpointStorage implements CheckpointStorage {
         }
     }
 
-    private void delete(List<String> keys) {
+    private void deleteKeys(List<String> keys) {
         for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
             List<ObjectIdentifier> batch = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)).stream()
                     .map(key -> ObjectIdentifier.builder().key(key).build())

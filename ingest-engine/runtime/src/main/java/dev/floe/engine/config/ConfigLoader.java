@@ -291,7 +291,8 @@ public final class ConfigLoader {
                 section.get(EngineOptions.ON_ERROR),
                 deadLetterTopic == null ? id + ".dead-letters" : deadLetterTopic,
                 definition,
-                restart(section.get(EngineOptions.RESTART_SECTION)));
+                restart(section.get(EngineOptions.RESTART_SECTION)),
+                StateOptions.read(section.get(StateOptions.SECTION)));
     }
 
     private static RestartStrategy restart(ConfigSection section) {

@@ -313,6 +313,7 @@ public final class EngineOptions {
                         ON_ERROR,
                         DEAD_LETTER_SECTION,
                         RESTART_SECTION,
+                        StateOptions.SECTION,
                         sinkSection));
     }
 

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param deadLetterTopic where such records go
  * @param sink where it writes
  * @param restartStrategy how it restarts after a failure a restart can fix
+ * @param state where its keyed state lives
  */
 public record PipelineConfig(
         String id,
@@ -22,7 +23,8 @@ public record PipelineConfig(
         EngineOptions.OnError onError,
         String deadLetterTopic,
         SinkDefinition sink,
-        RestartStrategy restartStrategy) {
+        RestartStrategy restartStrategy,
+        StateConfig state) {
     public PipelineConfig {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(source, "source");
@@ -30,6 +32,7 @@ public record PipelineConfig(
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(restartStrategy, "restartStrategy");
+        Objects.requireNonNull(state, "state");
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
         }

@@ -259,10 +259,12 @@ public final class KeyedSubtask implements Runnable {
         return barrier.finalBarrier;
     }
 
-    /** Checkpoint storage that reports when a snapshot starts being written. */
+    /** Checkpoint storage that reports when a snapshot starts being written, once per snapshot. */
     private static final class NotifyingStorage implements CheckpointStorage {
         private final CheckpointStorage storage;
         private final Runnable beforeWrite;
+        private final java.util.concurrent.atomic.AtomicBoolean writing =
+                new java.util.concurrent.atomic.AtomicBoolean();
 
         NotifyingStorage(CheckpointStorage storage, Runnable beforeWrite) {
             this.storage = storage;
@@ -287,8 +289,35 @@ public final class KeyedSubtask implements Runnable {
 
         @Override
         public void write(String path, byte[] bytes) {
-            beforeWrite.run();
+            startWriting();
             storage.write(path, bytes);
+        }
+
+        @Override
+        public void writeFile(String path, java.nio.file.Path source) {
+            startWriting();
+            storage.writeFile(path, source);
+        }
+
+        private void startWriting() {
+            if (writing.compareAndSet(false, true)) {
+                beforeWrite.run();
+            }
+        }
+
+        @Override
+        public void readFile(String path, java.nio.file.Path target) {
+            storage.readFile(path, target);
+        }
+
+        @Override
+        public boolean exists(String path) {
+            return storage.exists(path);
+        }
+
+        @Override
+        public void delete(java.util.Collection<String> paths) {
+            storage.delete(paths);
         }
 
         @Override

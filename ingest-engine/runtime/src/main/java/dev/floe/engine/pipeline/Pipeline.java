@@ -29,7 +29,9 @@ import dev.floe.engine.spi.sink.Sink;
 import dev.floe.engine.spi.sink.SinkContext;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.SourcePartition;
-import dev.floe.engine.state.HeapKeyedStateBackend;
+import dev.floe.engine.state.KeyedStateBackend;
+import dev.floe.engine.state.KeyedStateBackends;
+import dev.floe.engine.state.StateMemory;
 import dev.floe.registry.CachingSchemaRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,6 +113,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     private final AtomicInteger sourcesEnded = new AtomicInteger();
     private volatile Exchange exchange;
     private ExecutorService uploads;
+    private volatile KeyedStateBackends stateBackends;
     private volatile Throwable failureCause;
     private volatile CheckpointCoordinator coordinator;
     private volatile boolean held;
@@ -231,6 +234,12 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         } catch (ExecutionException | TimeoutException e) {
             return 0;
         }
+    }
+
+    /** The native memory the keyed state uses now; {@link StateMemory#NONE} without RocksDB state. */
+    public StateMemory keyedStateMemory() {
+        KeyedStateBackends backends = stateBackends;
+        return backends == null ? StateMemory.NONE : backends.memory();
     }
 
     /** Connects to every destination, decides where to start, and starts the subtasks. */
@@ -420,9 +429,21 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
                             + " pipeline with state cannot change");
         }
         int parallelism = definition.parallelism();
+        // closed after the subtasks' threads ended, each of which closes its own backend
+        stateBackends = KeyedStateBackends.open(definition.id(), definition.state(), clock, uploads);
+        resources.add(stateBackends);
+        if (definition.state().backend() == dev.floe.engine.config.StateConfig.Backend.ROCKSDB) {
+            LOG.info(
+                    "Pipeline {} keeps its keyed state in RocksDB under {}, within {} of native memory",
+                    definition.id(),
+                    definition.state().directory(),
+                    definition.state().memory());
+        } else {
+            LOG.info("Pipeline {} keeps its keyed state on the Java heap", definition.id());
+        }
         for (int k = 0; k < parallelism; k++) {
             KeyGroupRange range = KeyGroups.range(k, definition.maxParallelism(), parallelism);
-            HeapKeyedStateBackend backend = new HeapKeyedStateBackend(definition.id() + "-" + k, range, clock, uploads);
+            KeyedStateBackend backend = stateBackends.create(k, range);
             if (recovered != null) {
                 backend.restore(recovered.keyedState(), storage);
             }

@@ -4,6 +4,7 @@ import dev.floe.engine.EngineErrorCode;
 import dev.floe.engine.checkpoint.CheckpointStorage;
 import dev.floe.engine.dataflow.KeyGroupRange;
 import dev.floe.engine.spi.error.FatalException;
+import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.state.AggregatingState;
 import dev.floe.engine.spi.state.ListState;
 import dev.floe.engine.spi.state.MapState;
@@ -261,8 +262,15 @@ public final class HeapKeyedStateBackend implements KeyedStateBackend {
             if (!handle.keyGroups().overlaps(range)) {
                 continue;
             }
+            byte[] bytes = read(handle, storage);
+            if (bytes.length != handle.bytes()) {
+                throw new FatalException(
+                        EngineErrorCode.CHECKPOINT_CORRUPT,
+                        "Cannot restore " + owner + " from " + handle.path() + ": its file " + handle.path() + " has "
+                                + bytes.length + " bytes, the checkpoint lists " + handle.bytes());
+            }
             try {
-                HeapSnapshotFormat.read(storage.read(handle.path()), range, restored);
+                HeapSnapshotFormat.read(bytes, range, restored);
             } catch (IllegalArgumentException e) {
                 throw new FatalException(
                         EngineErrorCode.CHECKPOINT_CORRUPT,
@@ -271,6 +279,22 @@ public final class HeapKeyedStateBackend implements KeyedStateBackend {
             }
         }
         this.tables = restored;
+    }
+
+    private byte[] read(KeyedStateHandle handle, CheckpointStorage storage) {
+        try {
+            return storage.read(handle.path());
+        } catch (RetriableException e) {
+            // a file that is not there will not appear by retrying
+            if (!storage.exists(handle.path())) {
+                throw new FatalException(
+                        EngineErrorCode.CHECKPOINT_CORRUPT,
+                        "Cannot restore " + owner + " from " + handle.path() + ": its file " + handle.path()
+                                + " is missing from " + storage.describe(),
+                        e);
+            }
+            throw e;
+        }
     }
 
     @Override

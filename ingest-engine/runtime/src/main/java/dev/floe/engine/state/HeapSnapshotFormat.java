@@ -166,6 +166,9 @@ final class HeapSnapshotFormat {
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated heap state snapshot: " + e, e);
+        } catch (IndexOutOfBoundsException | NegativeArraySizeException | NullPointerException e) {
+            // damaged counts, lengths or state indexes
+            throw new IllegalArgumentException("damaged heap state snapshot: " + e, e);
         }
     }
 
@@ -188,6 +191,10 @@ final class HeapSnapshotFormat {
         int length = in.readInt();
         if (length < 0) {
             return null;
+        }
+        if (length > in.available()) {
+            // a damaged length: fail on it instead of allocating it
+            throw new java.io.EOFException("a length of " + length + " bytes, " + in.available() + " left");
         }
         byte[] bytes = new byte[length];
         in.readFully(bytes);

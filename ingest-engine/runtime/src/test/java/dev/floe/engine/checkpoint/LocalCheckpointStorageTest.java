@@ -3,8 +3,12 @@ package dev.floe.engine.checkpoint;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.floe.engine.dataflow.KeyGroupRange;
 import dev.floe.engine.spi.error.FatalException;
+import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.sink.SourceOffsets;
+import dev.floe.engine.state.KeyedStateHandle;
+import dev.floe.engine.state.StateFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,6 +72,87 @@ class LocalCheckpointStorageTest {
         assertThat(Files.exists(directory.resolve("orders/chk-4"))).isTrue();
         assertThat(Files.exists(directory.resolve("orders/chk-5"))).isTrue();
         assertThat(storage.read("chk-1/dead-letters")).isEqualTo("letters".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static StoredCheckpoint withSharedFiles(long id, String... names) {
+        List<StateFile> files = new java.util.ArrayList<>();
+        for (String name : names) {
+            files.add(new StateFile(name + ".sst", "shared/orders-0/" + name + ".sst", 1));
+        }
+        return new StoredCheckpoint(
+                "orders",
+                id,
+                Instant.EPOCH,
+                SourceOffsets.empty(),
+                SourceOffsets.empty(),
+                new StoredCheckpoint.SinkState(new byte[0]),
+                List.of(),
+                128,
+                List.of(new KeyedStateHandle(
+                        "rocksdb", "chk-" + id + "/state/orders-0", new KeyGroupRange(0, 128), 1, files, List.of())));
+    }
+
+    @Test
+    void writesAFileFromALocalPathWholeAndReadsItBack() throws IOException {
+        LocalCheckpointStorage storage = new LocalCheckpointStorage(directory.resolve("storage"), "orders");
+        Path source = Files.writeString(directory.resolve("000012.sst"), "sst bytes");
+
+        storage.writeFile("shared/orders-0/000012.sst", source);
+
+        assertThat(storage.exists("shared/orders-0/000012.sst")).isTrue();
+        assertThat(storage.exists("shared/orders-0/000013.sst")).isFalse();
+        assertThat(Files.list(directory.resolve("storage/orders/shared/orders-0")))
+                .as("no temporary file survives")
+                .hasSize(1);
+        Path target = directory.resolve("restored.sst");
+        storage.readFile("shared/orders-0/000012.sst", target);
+        assertThat(target).hasContent("sst bytes");
+        storage.delete(List.of("shared/orders-0/000012.sst", "shared/orders-0/never-written.sst"));
+        assertThat(storage.exists("shared/orders-0/000012.sst")).isFalse();
+        assertThatThrownBy(() -> storage.readFile("shared/orders-0/000012.sst", target))
+                .isInstanceOf(RetriableException.class)
+                .hasMessageStartingWith("Cannot read checkpoint file ")
+                .hasMessageContaining("000012.sst");
+    }
+
+    @Test
+    void deletesASharedFileWithTheLastStoredCheckpointListingItAndNeverOneBeingUploaded() throws IOException {
+        LocalCheckpointStorage storage = new LocalCheckpointStorage(directory, "orders");
+        Path source = Files.writeString(directory.resolve("file"), "x");
+        for (String name : List.of("a", "b", "c", "d", "uploading")) {
+            storage.writeFile("shared/orders-0/" + name + ".sst", source);
+        }
+        storage.store(withSharedFiles(1, "a", "b"), Map.of());
+        storage.store(withSharedFiles(2, "b", "c"), Map.of());
+        storage.store(withSharedFiles(3, "c", "d"), Map.of());
+
+        storage.retain(2, Set.of());
+        assertThat(storage.exists("shared/orders-0/a.sst")).isFalse();
+        assertThat(storage.exists("shared/orders-0/b.sst"))
+                .as("listed by checkpoint 2")
+                .isTrue();
+
+        storage.retain(1, Set.of());
+        assertThat(storage.exists("shared/orders-0/b.sst")).isFalse();
+        assertThat(storage.exists("shared/orders-0/c.sst")).isTrue();
+        assertThat(storage.exists("shared/orders-0/d.sst")).isTrue();
+        assertThat(storage.exists("shared/orders-0/uploading.sst"))
+                .as("listed by no stored checkpoint yet")
+                .isTrue();
+    }
+
+    @Test
+    void keepsEverySharedFileWhenMetadataItWouldDecideByIsUnreadable() throws IOException {
+        LocalCheckpointStorage storage = new LocalCheckpointStorage(directory, "orders");
+        Path source = Files.writeString(directory.resolve("file"), "x");
+        storage.writeFile("shared/orders-0/a.sst", source);
+        storage.store(withSharedFiles(1, "a"), Map.of());
+        storage.store(withSharedFiles(2, "b"), Map.of());
+        Files.writeString(directory.resolve("orders/chk-2/_metadata"), "{\"version\":1,");
+
+        storage.retain(1, Set.of());
+
+        assertThat(storage.exists("shared/orders-0/a.sst")).isTrue();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.floe.engine.testing;
 
 import dev.floe.engine.checkpoint.LocalCheckpointStorage;
+import dev.floe.engine.config.StateConfig;
 import dev.floe.engine.dataflow.KeyGroupRange;
 import dev.floe.engine.dataflow.KeyGroups;
 import dev.floe.engine.spi.dataflow.KeySelector;
@@ -9,7 +10,8 @@ import dev.floe.engine.spi.dataflow.KeyedOperatorContext;
 import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.state.KeyedStateStore;
 import dev.floe.engine.spi.state.TimerService;
-import dev.floe.engine.state.HeapKeyedStateBackend;
+import dev.floe.engine.state.KeyedStateBackend;
+import dev.floe.engine.state.KeyedStateBackends;
 import dev.floe.engine.state.KeyedStateHandle;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +22,9 @@ import java.util.function.Supplier;
 /**
  * A deterministic driver for keyed operators: rows, watermarks and processing time go in when the
  * test says, checkpoints are taken when the test says, and a "crash" is a new harness restored from
- * a snapshot, with the same or other key groups (a rescale). Uses the real heap backend and real
- * checkpoint storage in a directory; no threads, no clock but the test's.
+ * a snapshot, with the same or other key groups (a rescale). Uses a real state backend (the heap's
+ * unless a test asks for RocksDB) and real checkpoint storage in a directory; no threads, no clock
+ * but the test's.
  */
 public final class KeyedOperatorHarness implements AutoCloseable {
     private final Supplier<KeyedOperator> factory;
@@ -30,7 +33,9 @@ public final class KeyedOperatorHarness implements AutoCloseable {
     private final KeyGroupRange range;
     private final ManualClock clock;
     private final LocalCheckpointStorage storage;
-    private final HeapKeyedStateBackend backend;
+    private final StateConfig.Backend backendKind;
+    private final KeyedStateBackends backends;
+    private final KeyedStateBackend backend;
     private final KeyedOperator operator;
     private final List<Row> output = new ArrayList<>();
 
@@ -41,6 +46,7 @@ public final class KeyedOperatorHarness implements AutoCloseable {
             KeyGroupRange range,
             ManualClock clock,
             Path directory,
+            StateConfig.Backend backendKind,
             List<KeyedStateHandle> restoreFrom) {
         this.factory = factory;
         this.keys = keys;
@@ -48,7 +54,13 @@ public final class KeyedOperatorHarness implements AutoCloseable {
         this.range = range;
         this.clock = clock;
         this.storage = new LocalCheckpointStorage(directory, "harness");
-        this.backend = new HeapKeyedStateBackend("harness", range, clock, Runnable::run);
+        this.backendKind = backendKind;
+        this.backends = KeyedStateBackends.open(
+                "harness",
+                new StateConfig(backendKind, StateConfig.MIN_MEMORY, directory.resolve("state")),
+                clock,
+                Runnable::run);
+        this.backend = backends.create(0, range);
         if (!restoreFrom.isEmpty()) {
             backend.restore(restoreFrom, storage);
         }
@@ -59,6 +71,16 @@ public final class KeyedOperatorHarness implements AutoCloseable {
     /** A harness owning every key group, at {@code clock}'s time, storing checkpoints in {@code directory}. */
     public static KeyedOperatorHarness of(
             Supplier<KeyedOperator> factory, KeySelector keys, ManualClock clock, Path directory) {
+        return of(factory, keys, clock, directory, StateConfig.Backend.HEAP);
+    }
+
+    /** A harness owning every key group, with its state in {@code backend}. */
+    public static KeyedOperatorHarness of(
+            Supplier<KeyedOperator> factory,
+            KeySelector keys,
+            ManualClock clock,
+            Path directory,
+            StateConfig.Backend backend) {
         return new KeyedOperatorHarness(
                 factory,
                 keys,
@@ -66,6 +88,7 @@ public final class KeyedOperatorHarness implements AutoCloseable {
                 new KeyGroupRange(0, KeyGroups.DEFAULT_MAX_PARALLELISM),
                 clock,
                 directory,
+                backend,
                 List.of());
     }
 
@@ -112,7 +135,8 @@ public final class KeyedOperatorHarness implements AutoCloseable {
 
     /** A restart owning only {@code newRange}: a subtask of a rescaled pipeline. */
     public KeyedOperatorHarness restart(List<KeyedStateHandle> handles, KeyGroupRange newRange) {
-        return new KeyedOperatorHarness(factory, keys, maxParallelism, newRange, clock, storageDirectory(), handles);
+        return new KeyedOperatorHarness(
+                factory, keys, maxParallelism, newRange, clock, storageDirectory(), backendKind, handles);
     }
 
     private Path storageDirectory() {
@@ -140,6 +164,7 @@ public final class KeyedOperatorHarness implements AutoCloseable {
     public void close() {
         operator.close();
         backend.close();
+        backends.close();
     }
 
     private final class Context implements KeyedOperatorContext {

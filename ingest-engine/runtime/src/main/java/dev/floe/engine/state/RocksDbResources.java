@@ -1,0 +1,135 @@
+package dev.floe.engine.state;
+
+import dev.floe.engine.spi.config.DataSize;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.IndexType;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.MemoryUsageType;
+import org.rocksdb.MemoryUtil;
+import org.rocksdb.RocksDB;
+import org.rocksdb.StringAppendOperator;
+import org.rocksdb.WriteBufferManager;
+
+/**
+ * The native resources that the RocksDB backends of one pipeline share, and the options they open
+ * their databases with. One block cache of {@code memory} bytes holds data, index and filter
+ * blocks, and the write buffers (memtables) of every database are charged to it by one write
+ * buffer manager, so the pipeline's keyed state uses about {@code memory} of native memory
+ * whatever its size and parallelism.
+ *
+ * <p>Owned by {@link KeyedStateBackends}. Close order: every backend's database first (each
+ * backend closes its own), then this, which closes the options, the write buffer manager and
+ * the cache.
+ */
+final class RocksDbResources implements AutoCloseable {
+    /** The share of the memory that write buffers may take before the largest is flushed. */
+    private static final double WRITE_BUFFER_RATIO = 0.5;
+    /** The share of the cache kept for index and filter blocks. */
+    private static final double HIGH_PRIORITY_RATIO = 0.1;
+
+    private static final long MIN_WRITE_BUFFER = 1L << 20;
+    private static final long MAX_WRITE_BUFFER = 64L << 20;
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final long capacity;
+    private final LRUCache cache;
+    private final WriteBufferManager writeBuffers;
+    private final BloomFilter bloomFilter;
+    private final StringAppendOperator listAppend;
+    private final DBOptions databaseOptions;
+    private final ColumnFamilyOptions columnOptions;
+    private final Set<RocksDB> open = ConcurrentHashMap.newKeySet();
+
+    RocksDbResources(DataSize memory) {
+        this.capacity = memory.bytes();
+        this.cache = new LRUCache(capacity, -1, false, HIGH_PRIORITY_RATIO);
+        this.writeBuffers = new WriteBufferManager((long) (capacity * WRITE_BUFFER_RATIO), cache);
+        this.bloomFilter = new BloomFilter(10);
+        // list elements are self-delimiting, so an add is an append with no separator
+        this.listAppend = new StringAppendOperator("");
+        this.databaseOptions = new DBOptions()
+                .setCreateIfMissing(true)
+                .setCreateMissingColumnFamilies(true)
+                .setWriteBufferManager(writeBuffers)
+                .setMaxBackgroundJobs(2)
+                .setAvoidFlushDuringShutdown(true)
+                .setStatsDumpPeriodSec(0)
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                .setKeepLogFileNum(2)
+                .setMaxLogFileSize(1L << 20)
+                // every snapshot copies the manifest: keep it small
+                .setMaxManifestFileSize(1L << 20);
+        long writeBuffer = Math.max(MIN_WRITE_BUFFER, Math.min(MAX_WRITE_BUFFER, capacity / 8));
+        BlockBasedTableConfig table = new BlockBasedTableConfig()
+                .setBlockCache(cache)
+                .setFilterPolicy(bloomFilter)
+                .setBlockSize(16 << 10)
+                .setIndexType(IndexType.kBinarySearch)
+                .setCacheIndexAndFilterBlocks(true)
+                .setCacheIndexAndFilterBlocksWithHighPriority(true)
+                .setPinL0FilterAndIndexBlocksInCache(true)
+                .setFormatVersion(5);
+        this.columnOptions = new ColumnFamilyOptions()
+                .setTableFormatConfig(table)
+                .setMergeOperator(listAppend)
+                .setWriteBufferSize(writeBuffer)
+                .setMaxWriteBufferNumber(2)
+                .setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION)
+                .setLevelCompactionDynamicLevelBytes(true)
+                .setTargetFileSizeBase(Math.max(writeBuffer, 8L << 20))
+                .setMaxBytesForLevelBase(Math.max(4 * writeBuffer, 64L << 20));
+    }
+
+    DBOptions databaseOptions() {
+        return databaseOptions;
+    }
+
+    ColumnFamilyOptions columnOptions() {
+        return columnOptions;
+    }
+
+    void opened(RocksDB database) {
+        open.add(database);
+    }
+
+    void closing(RocksDB database) {
+        open.remove(database);
+    }
+
+    /** What the pipeline's RocksDB databases use of native memory now. */
+    StateMemory memory() {
+        long tableReaders = 0;
+        long memtables = 0;
+        List<RocksDB> databases = List.copyOf(open);
+        if (!databases.isEmpty()) {
+            Map<MemoryUsageType, Long> usage = MemoryUtil.getApproximateMemoryUsageByType(databases, Set.of(cache));
+            tableReaders = usage.getOrDefault(MemoryUsageType.kTableReadersTotal, 0L);
+            memtables = usage.getOrDefault(MemoryUsageType.kMemTableTotal, 0L);
+        }
+        // the write buffers are charged to the cache: its usage covers them
+        return new StateMemory(capacity, cache.getUsage() + tableReaders, memtables, cache.getPinnedUsage());
+    }
+
+    @Override
+    public void close() {
+        columnOptions.close();
+        databaseOptions.close();
+        listAppend.close();
+        bloomFilter.close();
+        writeBuffers.close();
+        cache.close();
+    }
+}
