@@ -8,6 +8,7 @@ import dev.floe.engine.spi.dataflow.KeySelector;
 import dev.floe.engine.spi.dataflow.KeyedOperator;
 import dev.floe.engine.spi.dataflow.Operator;
 import dev.floe.engine.spi.sink.SinkDefinition;
+import dev.floe.engine.time.EventTimeSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -31,6 +32,7 @@ public final class PipelineDefinition {
     private final Supplier<KeyedOperator> keyedOperator;
     private final List<Supplier<Operator>> afterKeyed;
     private final int maxParallelism;
+    private final EventTimeSpec eventTime;
 
     private PipelineDefinition(Builder builder) {
         this.id = Objects.requireNonNull(builder.id, "id");
@@ -44,6 +46,7 @@ public final class PipelineDefinition {
         this.keyedOperator = builder.keyedOperator;
         this.afterKeyed = List.copyOf(builder.afterKeyed);
         this.maxParallelism = builder.maxParallelism;
+        this.eventTime = builder.eventTime;
         if (parallelism < 1 || parallelism > maxParallelism) {
             throw new IllegalArgumentException("Cannot run pipeline " + id + " with parallelism " + parallelism
                     + ": it must be between 1 and the max parallelism " + maxParallelism);
@@ -123,6 +126,11 @@ public final class PipelineDefinition {
         return maxParallelism;
     }
 
+    /** Where the keyed stage's event time comes from and how its watermarks are made. */
+    public EventTimeSpec eventTime() {
+        return eventTime;
+    }
+
     /** Whether rows reach the sink exactly as decoded: then they are decoded into the table's type. */
     public boolean writesDecodedRows() {
         return operators.isEmpty() && keyBy == null;
@@ -141,6 +149,7 @@ public final class PipelineDefinition {
         private Supplier<KeyedOperator> keyedOperator;
         private final List<Supplier<Operator>> afterKeyed = new ArrayList<>();
         private int maxParallelism = KeyGroups.DEFAULT_MAX_PARALLELISM;
+        private EventTimeSpec eventTime = EventTimeSpec.kafkaTimestamps();
 
         private Builder(String id) {
             this.id = id;
@@ -158,6 +167,12 @@ public final class PipelineDefinition {
 
         public Builder maxParallelism(int value) {
             this.maxParallelism = value;
+            return this;
+        }
+
+        /** The keyed stage's event time; default: Kafka timestamps, in order. */
+        public Builder eventTime(EventTimeSpec value) {
+            this.eventTime = Objects.requireNonNull(value, "eventTime");
             return this;
         }
 

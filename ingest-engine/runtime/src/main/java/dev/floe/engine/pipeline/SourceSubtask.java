@@ -13,12 +13,17 @@ import dev.floe.engine.format.ConfluentAvroDecoder;
 import dev.floe.engine.source.KafkaSourceReader;
 import dev.floe.engine.source.SourceRecord;
 import dev.floe.engine.spi.dataflow.Collector;
+import dev.floe.engine.spi.dataflow.Operator;
+import dev.floe.engine.spi.dataflow.OperatorContext;
+import dev.floe.engine.spi.dataflow.RecordMetadata;
 import dev.floe.engine.spi.error.BadRecordException;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.WriteResult;
+import dev.floe.engine.time.SourceEventTime;
+import dev.floe.engine.time.WatermarkTracker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +49,7 @@ final class SourceSubtask implements Runnable {
 
     private final String pipelineId;
     private final int index;
+    private final int parallelism;
     private final KafkaSourceReader reader;
     private final ConfluentAvroDecoder decoder;
     private final Collector head;
@@ -54,7 +60,8 @@ final class SourceSubtask implements Runnable {
     private final EngineOptions.OnError onError;
     private final PipelineFailure failure;
     private final RetryPolicy<Row> registryRetry;
-    private final EventTime eventTime;
+    private final SourceEventTime eventTime;
+    private final List<Operator> operators;
     private final SourceOffsets endOffsets;
     private final OffsetTable ends;
     private final Runnable inputEnded;
@@ -63,6 +70,9 @@ final class SourceSubtask implements Runnable {
 
     /** Counted on the subtask's thread and published once per poll: no atomic operation per record. */
     private long recordsCounted;
+
+    /** The record being handled, valid during {@link #onRecord}: what operators and the output see. */
+    private SourceRecord current;
 
     private volatile long recordsIn;
     private SkipFilter skip;
@@ -86,24 +96,27 @@ final class SourceSubtask implements Runnable {
     SourceSubtask(
             String pipelineId,
             int index,
+            int parallelism,
             KafkaSourceReader reader,
             ConfluentAvroDecoder decoder,
-            List<dev.floe.engine.spi.dataflow.Operator> operators,
+            List<Operator> operators,
             SubtaskOutput output,
             CheckpointCoordinator coordinator,
             Listeners listeners,
             Clock clock,
             EngineOptions.OnError onError,
             SkipFilter skip,
-            EventTime eventTime,
+            SourceEventTime eventTime,
             SourceOffsets endOffsets,
             Runnable inputEnded,
             PipelineFailure failure) {
         this.pipelineId = pipelineId;
         this.index = index;
+        this.parallelism = parallelism;
         this.reader = reader;
         this.decoder = decoder;
         this.output = output;
+        this.operators = List.copyOf(operators);
         this.head = dev.floe.engine.dataflow.OperatorChain.of(operators, this::emit);
         this.coordinator = coordinator;
         this.listeners = listeners;
@@ -156,6 +169,10 @@ final class SourceSubtask implements Runnable {
     @Override
     public void run() {
         try {
+            OperatorContext context = new Context();
+            for (Operator operator : operators) {
+                operator.open(context);
+            }
             while (!stopped) {
                 for (Barrier barrier = barriers.poll(); barrier != null; barrier = barriers.poll()) {
                     acknowledge(barrier);
@@ -169,6 +186,7 @@ final class SourceSubtask implements Runnable {
                     if (next != null) {
                         barriers.addFirst(next);
                     }
+                    advanceEventTime();
                     if (endOffsets != null && !ended) {
                         ended = true;
                         output.endOfInput();
@@ -183,9 +201,7 @@ final class SourceSubtask implements Runnable {
                 }
                 reader.poll(POLL_TIMEOUT, this::onRecord);
                 recordsIn = recordsCounted;
-                if (eventTime != null && eventTime.advanced()) {
-                    output.watermark(eventTime.watermark());
-                }
+                advanceEventTime();
                 if (endOffsets != null && !ended && reader.positions().covers(endOffsets)) {
                     ended = true;
                     output.endOfInput();
@@ -201,9 +217,29 @@ final class SourceSubtask implements Runnable {
                 failure.fail(e);
             }
         } finally {
+            for (Operator operator : operators) {
+                operator.close();
+            }
             output.close();
             reader.close();
         }
+    }
+
+    private void advanceEventTime() {
+        if (eventTime == null) {
+            return;
+        }
+        WatermarkTracker.Change change = eventTime.update(clock.millis());
+        if (change == WatermarkTracker.Change.ADVANCED) {
+            output.watermark(eventTime.watermark());
+        } else if (change == WatermarkTracker.Change.IDLE) {
+            output.idle();
+        }
+    }
+
+    /** The subtask's event-time watermark, epoch milliseconds; {@link Long#MIN_VALUE} without one. */
+    long watermark() {
+        return eventTime == null ? Long.MIN_VALUE : eventTime.watermark();
     }
 
     private void onRecord(SourceRecord record) {
@@ -213,21 +249,34 @@ final class SourceSubtask implements Runnable {
             return;
         }
         if (eventTime != null) {
-            eventTime.observe(record.topic(), record.partition(), record.timestamp());
+            eventTime.onRecord(record.topic(), record.partition(), record.timestamp());
         }
         boolean inTable = skip != null && skip.inTable(record.topic(), record.partition(), record.offset());
+        Row row;
         try {
-            Row row = decode(record);
-            if (!inTable) {
-                head.collect(row);
-            }
+            row = decode(record);
         } catch (BadRecordException e) {
-            reject(record, e);
+            reject(record, "decode", e);
+            return;
+        }
+        if (inTable) {
+            return;
+        }
+        current = record;
+        try {
+            head.collect(row);
+        } catch (BadRecordException e) {
+            reject(record, e.stage() == null ? "transform" : e.stage(), e);
+        } finally {
+            current = null;
         }
     }
 
     private void emit(Row row) {
-        output.emit(row);
+        if (eventTime != null) {
+            eventTime.onRow(current.topic(), current.partition(), row);
+        }
+        output.emit(row, current);
     }
 
     private Row decode(SourceRecord record) {
@@ -239,7 +288,7 @@ final class SourceSubtask implements Runnable {
         }
     }
 
-    private void reject(SourceRecord record, BadRecordException e) {
+    private void reject(SourceRecord record, String stage, BadRecordException e) {
         String location = record.topic() + "-" + record.partition() + "@" + record.offset();
         if (onError == EngineOptions.OnError.FAIL) {
             throw new FatalException(
@@ -261,7 +310,7 @@ final class SourceSubtask implements Runnable {
                     e.getMessage(),
                     count == LOGGED_REJECTIONS ? " (subtask " + index + " logs no more; all are counted)" : "");
         }
-        deadLetters.add(record.toDeadLetter("decode", e.code().name(), e.getMessage(), clock.instant()));
+        deadLetters.add(record.toDeadLetter(stage, e.code().name(), e.getMessage(), clock.instant()));
     }
 
     private void acknowledge(Barrier barrier) {
@@ -275,4 +324,27 @@ final class SourceSubtask implements Runnable {
     }
 
     private record Barrier(long checkpointId, boolean finalBarrier) {}
+
+    /** What the stateless operators see of their subtask and of the record being handled. */
+    private final class Context implements OperatorContext {
+        @Override
+        public String pipelineId() {
+            return pipelineId;
+        }
+
+        @Override
+        public int subtask() {
+            return index;
+        }
+
+        @Override
+        public int parallelism() {
+            return parallelism;
+        }
+
+        @Override
+        public RecordMetadata currentRecord() {
+            return current;
+        }
+    }
 }
