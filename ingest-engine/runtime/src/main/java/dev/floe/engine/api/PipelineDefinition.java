@@ -61,15 +61,26 @@ public final class PipelineDefinition {
         return new Builder(id);
     }
 
-    /** The pipeline a config file describes. */
+    /**
+     * The pipeline a config file describes, when it maps nothing (see {@link
+     * dev.floe.engine.mapping.MappingCompiler} for one that does: it needs the records' schema).
+     */
     public static PipelineDefinition of(PipelineConfig config) {
+        if (!config.mapping().isEmpty()) {
+            throw new IllegalArgumentException("Cannot define pipeline " + config.id()
+                    + " without the records' schema: it has transforms, a deduplication or a window");
+        }
+        return builder(config).build();
+    }
+
+    /** A builder with the source, parallelism, error policy and sink of a configured pipeline. */
+    public static Builder builder(PipelineConfig config) {
         return builder(config.id())
                 .source(config.source())
                 .parallelism(config.parallelism())
                 .onError(config.onError())
                 .deadLetterTopic(config.deadLetterTopic())
-                .sink(config.sink())
-                .build();
+                .sink(config.sink());
     }
 
     public String id() {

@@ -48,15 +48,14 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        FloeConfig loaded;
+        FloeRuntime runtime;
         try {
-            loaded = Configs.load(config);
+            FloeConfig loaded = Configs.load(config);
+            runtime = FloeRuntime.start(loaded, Clock.systemUTC(), untilEnd ? RunMode.UNTIL_END : RunMode.CONTINUOUS);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return FloeCli.EXIT_USAGE;
         }
-        FloeRuntime runtime =
-                FloeRuntime.start(loaded, Clock.systemUTC(), untilEnd ? RunMode.UNTIL_END : RunMode.CONTINUOUS);
         AtomicBoolean exiting = new AtomicBoolean();
         Thread hook = new Thread(
                 () -> {

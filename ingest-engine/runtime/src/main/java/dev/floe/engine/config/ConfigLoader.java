@@ -1,5 +1,6 @@
 package dev.floe.engine.config;
 
+import dev.floe.engine.mapping.MappingReader;
 import dev.floe.engine.spi.config.ConfigException;
 import dev.floe.engine.spi.config.ConfigOption;
 import dev.floe.engine.spi.config.ConfigProblem;
@@ -277,7 +278,8 @@ public final class ConfigLoader {
                 parallelism == null ? defaultParallelism : parallelism,
                 section.get(EngineOptions.ON_ERROR),
                 deadLetterTopic == null ? id + ".dead-letters" : deadLetterTopic,
-                definition);
+                definition,
+                MappingReader.read(section));
     }
 
     /** The environment, for {@code ${NAME}} references. */

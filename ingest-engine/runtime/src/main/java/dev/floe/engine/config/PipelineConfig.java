@@ -1,5 +1,6 @@
 package dev.floe.engine.config;
 
+import dev.floe.engine.mapping.MappingConfig;
 import dev.floe.engine.spi.sink.SinkDefinition;
 import java.util.Objects;
 
@@ -12,6 +13,7 @@ import java.util.Objects;
  * @param onError what a record that cannot be ingested does
  * @param deadLetterTopic where such records go
  * @param sink where it writes
+ * @param mapping what it does to the records between decoding and the sink
  */
 public record PipelineConfig(
         String id,
@@ -19,13 +21,15 @@ public record PipelineConfig(
         int parallelism,
         EngineOptions.OnError onError,
         String deadLetterTopic,
-        SinkDefinition sink) {
+        SinkDefinition sink,
+        MappingConfig mapping) {
     public PipelineConfig {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(onError, "onError");
         Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
         Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(mapping, "mapping");
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
         }
