@@ -17,6 +17,7 @@ import dev.floe.it.exactlyonce.FloeProcess;
 import dev.floe.it.exactlyonce.HaltingListener;
 import dev.floe.it.exactlyonce.SourceTruth;
 import dev.floe.it.exactlyonce.TableProbe;
+import dev.floe.it.mapping.HandMadeOrders;
 import dev.floe.it.servers.EmbeddedServersExtension;
 import dev.floe.it.servers.ExternalServers;
 import dev.floe.it.servers.ExternalServersExtension;

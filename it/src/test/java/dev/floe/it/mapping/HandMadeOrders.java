@@ -1,4 +1,4 @@
-package dev.floe.it.trino;
+package dev.floe.it.mapping;
 
 import dev.floe.deploy.demo.OrderSchema;
 import java.io.ByteArrayOutputStream;
@@ -26,14 +26,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Avro's own writer: for tests that need a record to arrive exactly when the watermark is somewhere.
  * Each send waits for the broker's acknowledgement.
  */
-final class HandMadeOrders implements AutoCloseable {
+public final class HandMadeOrders implements AutoCloseable {
     private final String topic;
     private final int schemaId;
     private final KafkaProducer<byte[], byte[]> producer;
     private final GenericDatumWriter<GenericRecord> writer = new GenericDatumWriter<>(OrderSchema.avro());
     private final Map<Long, byte[]> sent = new HashMap<>();
 
-    HandMadeOrders(String bootstrapServers, String topic, int schemaId) {
+    public HandMadeOrders(String bootstrapServers, String topic, int schemaId) {
         this.topic = topic;
         this.schemaId = schemaId;
         this.producer = new KafkaProducer<>(
@@ -43,7 +43,7 @@ final class HandMadeOrders implements AutoCloseable {
     }
 
     /** Sends order {@code orderId} of {@code customer} for {@code quantity} items at {@code eventTime}. */
-    void send(long orderId, String customer, int quantity, Instant eventTime) {
+    public void send(long orderId, String customer, int quantity, Instant eventTime) {
         GenericRecord order = new GenericData.Record(OrderSchema.avro());
         order.put("order_id", orderId);
         order.put("customer_id", customer);
@@ -71,7 +71,7 @@ final class HandMadeOrders implements AutoCloseable {
     }
 
     /** The bytes order {@code orderId} was sent as. */
-    ByteBuffer value(long orderId) {
+    public ByteBuffer value(long orderId) {
         return ByteBuffer.wrap(sent.get(orderId));
     }
 
