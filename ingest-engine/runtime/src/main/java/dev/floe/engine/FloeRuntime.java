@@ -6,6 +6,7 @@ import dev.floe.engine.config.FloeConfig;
 import dev.floe.engine.config.PipelineConfig;
 import dev.floe.engine.metrics.FloeMetrics;
 import dev.floe.engine.metrics.PipelineMetrics;
+import dev.floe.engine.mapping.MappingCompiler;
 import dev.floe.engine.pipeline.Pipeline;
 import dev.floe.engine.pipeline.PipelineSupervisor;
 import dev.floe.engine.pipeline.RunMode;
@@ -58,11 +59,18 @@ public final class FloeRuntime implements AutoCloseable {
         return start(config, clock, RunMode.CONTINUOUS);
     }
 
-    /** Starts every pipeline of {@code config} in {@code mode}. */
+    /**
+     * Starts every pipeline of {@code config} in {@code mode}, once their mappings are checked
+     * against the records' schemas.
+     *
+     * @throws dev.floe.engine.spi.config.ConfigException when a mapping does not fit its records;
+     *     nothing started
+     */
     public static FloeRuntime start(FloeConfig config, Clock clock, RunMode mode) {
-        List<PipelineDefinition> definitions = new ArrayList<>();
-        for (PipelineConfig pipeline : config.pipelines()) {
-            definitions.add(PipelineDefinition.of(pipeline));
+        List<PipelineDefinition> definitions;
+        try (CachingSchemaRegistry registry =
+                new CachingSchemaRegistry(new HttpSchemaRegistryClient(config.registry()))) {
+            definitions = new MappingCompiler(registry).compile(config);
         }
         return start(config, definitions, clock, mode);
     }

@@ -32,10 +32,31 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
  * <pre>
  * ./mvnw -pl it -am -Pbench verify -Dbench.args="--records 5000000 --parallelism 2"
  * </pre>
+ *
+ * <p>{@code --workload window} measures the windowed pipeline instead: the same orders, keyed by
+ * customer (10,000 of them) into a 1-minute tumbling event-time window with a count and two sums.
+ * Its table holds windows, not orders, so that run reads to the end of the topic ({@code floe run
+ * --until-end}) and is timed until the process exits; {@code --until-end} times the append workload
+ * the same way, for a like-for-like ratio. Both report the largest checkpoint still kept at the end.
  */
 public final class IngestBenchmark {
     private static final String PIPELINE = "bench";
     private static final String TABLE = "bench.orders";
+
+    /** The window workload's mapping: per customer and event-time minute. */
+    private static final String WINDOW_MAPPING = """
+                eventTime:
+                  field: event_time
+                  maxOutOfOrderness: 5s
+                window:
+                  type: tumbling
+                  size: 1m
+                  keyBy: [customer_id]
+                  aggregates:
+                    - {name: orders, function: count}
+                    - {name: units, function: sum, field: quantity}
+                    - {name: revenue, function: sum, field: price}
+            """;
 
     private IngestBenchmark() {}
 
@@ -43,8 +64,14 @@ public final class IngestBenchmark {
         Settings settings = Settings.parse(args);
         Path directory = Files.createTempDirectory(Path.of("target"), "bench-").toAbsolutePath();
         System.out.printf(
-                "Benchmark in %s: %,d records, %d partitions, parallelism %d, checkpoint %s%n",
-                directory, settings.records, settings.partitions, settings.parallelism, settings.interval);
+                "Benchmark in %s: %s workload%s, %,d records, %d partitions, parallelism %d, checkpoint %s%n",
+                directory,
+                settings.workload,
+                settings.untilEnd() ? " until the end of the topic" : "",
+                settings.records,
+                settings.partitions,
+                settings.parallelism,
+                settings.interval);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(directory.resolve("kafka"));
                 EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers())) {
             GeneratorReport produced;
@@ -83,7 +110,11 @@ public final class IngestBenchmark {
         if (!Files.isExecutable(floe)) {
             throw new IllegalStateException("Cannot find the distribution at " + floe + ": build it with -am");
         }
-        ProcessBuilder builder = new ProcessBuilder(floe.toString(), "run", "--config", config.toString())
+        List<String> command = new ArrayList<>(List.of(floe.toString(), "run", "--config", config.toString()));
+        if (settings.untilEnd()) {
+            command.add("--until-end");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("floe.log").toFile());
         if (settings.javaOptions != null) {
@@ -94,6 +125,23 @@ public final class IngestBenchmark {
         Catalog probe = catalog.load();
         try (ProcessMonitor monitor = ProcessMonitor.attach(process.pid())) {
             long deadline = started + TimeUnit.MINUTES.toNanos(30);
+            if (settings.untilEnd()) {
+                // a bounded run: done when the process has committed its final checkpoint and exits
+                if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                    throw new IllegalStateException("Floe did not end its bounded run within 30 minutes with"
+                            + " status 0; see " + directory.resolve("floe.log"));
+                }
+                long elapsed = System.nanoTime() - started;
+                // the process is gone: its figures are the monitor's last samples
+                return new Result(
+                        Duration.ofNanos(elapsed),
+                        Duration.ofNanos(monitor.lastSampledCpuNanos()),
+                        monitor.peakHeapBytes(),
+                        monitor.sampledPeakRssBytes(),
+                        snapshots(probe),
+                        settings.records,
+                        CheckpointSize.largest(directory.resolve("checkpoints").resolve(PIPELINE)));
+            }
             long committed = 0;
             while (committed < settings.records) {
                 if (!process.isAlive()) {
@@ -113,7 +161,14 @@ public final class IngestBenchmark {
             List<Snapshot> snapshots = snapshots(probe);
             process.destroy();
             process.waitFor(60, TimeUnit.SECONDS);
-            return new Result(Duration.ofNanos(elapsed), Duration.ofNanos(cpu), peakHeap, peakRss, snapshots);
+            return new Result(
+                    Duration.ofNanos(elapsed),
+                    Duration.ofNanos(cpu),
+                    peakHeap,
+                    peakRss,
+                    snapshots,
+                    committed,
+                    CheckpointSize.largest(directory.resolve("checkpoints").resolve(PIPELINE)));
         } finally {
             if (process.isAlive()) {
                 process.destroyForcibly();
@@ -160,7 +215,7 @@ public final class IngestBenchmark {
                       topics: [orders]
                     sink:
                       table: %s
-                """.formatted(
+                %s""".formatted(
                         bootstrap,
                         registryUrl,
                         catalog.name(),
@@ -170,7 +225,8 @@ public final class IngestBenchmark {
                         directory.resolve("checkpoints"),
                         PIPELINE,
                         settings.parallelism,
-                        TABLE);
+                        TABLE,
+                        settings.workload.equals("window") ? WINDOW_MAPPING : "");
     }
 
     /** The benchmark's options. */
@@ -180,6 +236,12 @@ public final class IngestBenchmark {
         int parallelism = 2;
         String interval = "10s";
         String javaOptions;
+        String workload = "append";
+        boolean untilEnd;
+
+        boolean untilEnd() {
+            return untilEnd || workload.equals("window");
+        }
 
         static Settings parse(String[] args) {
             Settings settings = new Settings();
@@ -201,9 +263,21 @@ public final class IngestBenchmark {
                     case "--java-options":
                         settings.javaOptions = value;
                         break;
+                    case "--workload":
+                        if (!value.equals("append") && !value.equals("window")) {
+                            throw new IllegalArgumentException("--workload is append or window, not " + value);
+                        }
+                        settings.workload = value;
+                        break;
+                    case "--until-end":
+                        settings.untilEnd = true;
+                        // a flag: no value to skip
+                        i--;
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option " + args[i] + "; options: --records N"
-                                + " --partitions N --parallelism N --checkpoint-interval 10s --java-options '...'");
+                                + " --partitions N --parallelism N --checkpoint-interval 10s --java-options '...'"
+                                + " --workload append|window --until-end");
                 }
             }
             return settings;
@@ -211,8 +285,16 @@ public final class IngestBenchmark {
     }
 
     /** What one run measured. */
-    private record Result(Duration elapsed, Duration cpu, long peakHeap, long peakRss, List<Snapshot> snapshots) {
-        long records() {
+    private record Result(
+            Duration elapsed,
+            Duration cpu,
+            long peakHeap,
+            long peakRss,
+            List<Snapshot> snapshots,
+            long records,
+            CheckpointSize checkpoint) {
+        /** Rows the table got: orders for the append workload, windows for the window workload. */
+        long rows() {
             return snapshots.stream()
                     .mapToLong(s -> Long.parseLong(s.summary().get("added-records")))
                     .sum();
@@ -225,7 +307,7 @@ public final class IngestBenchmark {
             }
             Snapshot first = snapshots.get(0);
             Snapshot last = snapshots.get(snapshots.size() - 1);
-            long rows = records() - Long.parseLong(first.summary().get("added-records"));
+            long rows = rows() - Long.parseLong(first.summary().get("added-records"));
             return rows / ((last.timestampMillis() - first.timestampMillis()) / 1e3);
         }
 
@@ -233,15 +315,17 @@ public final class IngestBenchmark {
             double seconds = elapsed.toNanos() / 1e9;
             double bytesPerRecord = (double) produced.payloadBytes() / produced.produced();
             System.out.printf(
-                    "Committed %,d records in %.1f s from process start: %,.0f records/s, %.1f MB/s%n",
-                    records(), seconds, records() / seconds, records() * bytesPerRecord / seconds / 1e6);
+                    "Ingested %,d records (%,d table rows) in %.1f s from process start: %,.0f records/s, %.1f"
+                            + " MB/s%n",
+                    records, rows(), seconds, records / seconds, records * bytesPerRecord / seconds / 1e6);
+            System.out.printf("Steady state (first to last commit): %,.0f table rows/s%n", steadyRate());
             System.out.printf(
-                    "Steady state (first to last commit): %,.0f records/s, %.1f MB/s%n",
-                    steadyRate(), steadyRate() * bytesPerRecord / 1e6);
+                    "Largest checkpoint kept: %s, %,d bytes in %,d files (%,d bytes kept in all)%n",
+                    checkpoint.name(), checkpoint.bytes(), checkpoint.files(), checkpoint.keptBytes());
             System.out.printf(
                     "CPU %.1f s (%.2f CPU-s per million records), peak heap %,d MB, peak RSS %,d MB," + " %d commits%n",
                     cpu.toNanos() / 1e9,
-                    cpu.toNanos() / 1e9 / (records() / 1e6),
+                    cpu.toNanos() / 1e9 / (records / 1e6),
                     peakHeap >> 20,
                     peakRss >> 20,
                     snapshots.size());
@@ -250,13 +334,17 @@ public final class IngestBenchmark {
         String json(Settings settings, GeneratorReport produced) throws Exception {
             ObjectNode node = new ObjectMapper().createObjectNode();
             node.put("when", Instant.now().toString());
-            node.put("records", records());
+            node.put("workload", settings.workload);
+            node.put("untilEnd", settings.untilEnd());
+            node.put("records", records);
+            node.put("tableRows", rows());
+            node.put("checkpointBytes", checkpoint.bytes());
             node.put("partitions", settings.partitions);
             node.put("parallelism", settings.parallelism);
             node.put("checkpointInterval", settings.interval);
             node.put("payloadBytes", produced.payloadBytes());
             node.put("seconds", elapsed.toMillis() / 1e3);
-            node.put("recordsPerSecond", records() / (elapsed.toNanos() / 1e9));
+            node.put("recordsPerSecond", records / (elapsed.toNanos() / 1e9));
             node.put("steadyRecordsPerSecond", steadyRate());
             node.put("cpuSeconds", cpu.toMillis() / 1e3);
             node.put("peakHeapBytes", peakHeap);

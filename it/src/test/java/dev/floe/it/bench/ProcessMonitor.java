@@ -25,6 +25,8 @@ final class ProcessMonitor implements AutoCloseable {
     private final com.sun.management.OperatingSystemMXBean system;
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
     private volatile long peakHeap;
+    private volatile long lastCpu;
+    private volatile long peakRss = -1;
 
     private ProcessMonitor(long pid, JMXConnector connector) throws IOException {
         this.pid = pid;
@@ -53,6 +55,8 @@ final class ProcessMonitor implements AutoCloseable {
             if (used > peakHeap) {
                 peakHeap = used;
             }
+            lastCpu = system.getProcessCpuTime();
+            peakRss = Math.max(peakRss, readPeakRss());
         } catch (RuntimeException e) {
             // the process is ending
         }
@@ -67,8 +71,25 @@ final class ProcessMonitor implements AutoCloseable {
         return system.getProcessCpuTime();
     }
 
+    /**
+     * CPU time of the whole process at the last sample: for a process that has exited since, at most
+     * 100 ms before its end.
+     */
+    long lastSampledCpuNanos() {
+        return lastCpu;
+    }
+
+    /** The largest peak resident set size sampled, for a process that has exited since. */
+    long sampledPeakRssBytes() {
+        return peakRss;
+    }
+
     /** Peak resident set size (VmHWM), or -1 where /proc does not say. */
     long peakRssBytes() {
+        return readPeakRss();
+    }
+
+    private long readPeakRss() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmHWM:")) {
@@ -84,6 +105,13 @@ final class ProcessMonitor implements AutoCloseable {
     @Override
     public void close() throws IOException {
         sampler.shutdownNow();
-        connector.close();
+        try {
+            connector.close();
+        } catch (IOException e) {
+            // a process that has exited cannot answer the close: nothing is left open on its side
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                throw e;
+            }
+        }
     }
 }

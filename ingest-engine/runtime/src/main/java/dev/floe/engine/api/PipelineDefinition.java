@@ -10,6 +10,7 @@ import dev.floe.engine.spi.dataflow.KeySelector;
 import dev.floe.engine.spi.dataflow.KeyedOperator;
 import dev.floe.engine.spi.dataflow.Operator;
 import dev.floe.engine.spi.sink.SinkDefinition;
+import dev.floe.engine.time.EventTimeSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +36,7 @@ public final class PipelineDefinition {
     private final int maxParallelism;
     private final RestartStrategy restartStrategy;
     private final StateConfig state;
+    private final EventTimeSpec eventTime;
 
     private PipelineDefinition(Builder builder) {
         this.id = Objects.requireNonNull(builder.id, "id");
@@ -50,6 +52,7 @@ public final class PipelineDefinition {
         this.maxParallelism = builder.maxParallelism;
         this.restartStrategy = builder.restartStrategy;
         this.state = builder.state;
+        this.eventTime = builder.eventTime;
         if (parallelism < 1 || parallelism > maxParallelism) {
             throw new IllegalArgumentException("Cannot run pipeline " + id + " with parallelism " + parallelism
                     + ": it must be between 1 and the max parallelism " + maxParallelism);
@@ -64,8 +67,20 @@ public final class PipelineDefinition {
         return new Builder(id);
     }
 
-    /** The pipeline a config file describes. */
+    /**
+     * The pipeline a config file describes, when it maps nothing (see {@link
+     * dev.floe.engine.mapping.MappingCompiler} for one that does: it needs the records' schema).
+     */
     public static PipelineDefinition of(PipelineConfig config) {
+        if (!config.mapping().isEmpty()) {
+            throw new IllegalArgumentException("Cannot define pipeline " + config.id()
+                    + " without the records' schema: it has transforms, a deduplication or a window");
+        }
+        return builder(config).build();
+    }
+
+    /** A builder with the source, parallelism, error policy and sink of a configured pipeline. */
+    public static Builder builder(PipelineConfig config) {
         return builder(config.id())
                 .source(config.source())
                 .parallelism(config.parallelism())
@@ -73,8 +88,7 @@ public final class PipelineDefinition {
                 .deadLetterTopic(config.deadLetterTopic())
                 .sink(config.sink())
                 .restartStrategy(config.restartStrategy())
-                .state(config.state())
-                .build();
+                .state(config.state());
     }
 
     public String id() {
@@ -141,6 +155,11 @@ public final class PipelineDefinition {
         return state;
     }
 
+    /** Where the keyed stage's event time comes from and how its watermarks are made. */
+    public EventTimeSpec eventTime() {
+        return eventTime;
+    }
+
     /** Whether rows reach the sink exactly as decoded: then they are decoded into the table's type. */
     public boolean writesDecodedRows() {
         return operators.isEmpty() && keyBy == null;
@@ -161,6 +180,7 @@ public final class PipelineDefinition {
         private int maxParallelism = KeyGroups.DEFAULT_MAX_PARALLELISM;
         private RestartStrategy restartStrategy = RestartStrategy.DEFAULT;
         private StateConfig state = StateConfig.defaults();
+        private EventTimeSpec eventTime = EventTimeSpec.kafkaTimestamps();
 
         private Builder(String id) {
             this.id = id;
@@ -189,6 +209,12 @@ public final class PipelineDefinition {
         /** The keyed state backend and its bounds; default {@link StateConfig#defaults()}. */
         public Builder state(StateConfig value) {
             this.state = Objects.requireNonNull(value, "state");
+            return this;
+        }
+
+        /** The keyed stage's event time; default: Kafka timestamps, in order. */
+        public Builder eventTime(EventTimeSpec value) {
+            this.eventTime = Objects.requireNonNull(value, "eventTime");
             return this;
         }
 

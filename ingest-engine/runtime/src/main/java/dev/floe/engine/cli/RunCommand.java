@@ -49,15 +49,15 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        FloeRuntime runtime;
         FloeConfig loaded;
         try {
             loaded = Configs.load(config);
+            runtime = FloeRuntime.start(loaded, Clock.systemUTC(), untilEnd ? RunMode.UNTIL_END : RunMode.CONTINUOUS);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return FloeCli.EXIT_USAGE;
         }
-        FloeRuntime runtime =
-                FloeRuntime.start(loaded, Clock.systemUTC(), untilEnd ? RunMode.UNTIL_END : RunMode.CONTINUOUS);
         FloeHttpServer http;
         try {
             http = loaded.http().enabled() ? FloeHttpServer.start(runtime, loaded.http(), Clock.systemUTC()) : null;

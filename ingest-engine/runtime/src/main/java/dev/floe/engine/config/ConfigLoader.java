@@ -1,6 +1,7 @@
 package dev.floe.engine.config;
 
 import dev.floe.engine.pipeline.RestartStrategy;
+import dev.floe.engine.mapping.MappingReader;
 import dev.floe.engine.spi.config.ConfigException;
 import dev.floe.engine.spi.config.ConfigOption;
 import dev.floe.engine.spi.config.ConfigProblem;
@@ -292,7 +293,8 @@ public final class ConfigLoader {
                 deadLetterTopic == null ? id + ".dead-letters" : deadLetterTopic,
                 definition,
                 restart(section.get(EngineOptions.RESTART_SECTION)),
-                StateOptions.read(section.get(StateOptions.SECTION)));
+                StateOptions.read(section.get(StateOptions.SECTION)),
+                MappingReader.read(section));
     }
 
     private static RestartStrategy restart(ConfigSection section) {

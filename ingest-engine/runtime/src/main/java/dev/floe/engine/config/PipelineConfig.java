@@ -1,6 +1,7 @@
 package dev.floe.engine.config;
 
 import dev.floe.engine.pipeline.RestartStrategy;
+import dev.floe.engine.mapping.MappingConfig;
 import dev.floe.engine.spi.sink.SinkDefinition;
 import java.util.Objects;
 
@@ -15,6 +16,7 @@ import java.util.Objects;
  * @param sink where it writes
  * @param restartStrategy how it restarts after a failure a restart can fix
  * @param state where its keyed state lives
+ * @param mapping what it does to the records between decoding and the sink
  */
 public record PipelineConfig(
         String id,
@@ -24,7 +26,8 @@ public record PipelineConfig(
         String deadLetterTopic,
         SinkDefinition sink,
         RestartStrategy restartStrategy,
-        StateConfig state) {
+        StateConfig state,
+        MappingConfig mapping) {
     public PipelineConfig {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(source, "source");
@@ -33,6 +36,7 @@ public record PipelineConfig(
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(restartStrategy, "restartStrategy");
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(mapping, "mapping");
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
         }

@@ -251,6 +251,13 @@ final class ValidatedSection implements ConfigSection {
         report(value == null ? node.line : value.line, child(option.key()), message);
     }
 
+    /** Where {@code option}'s value is in the file (the section itself when it is absent). */
+    ConfigLocation locate(ConfigOption<?> option) {
+        requireDeclared(option);
+        YamlTree.Node value = node.entries.get(option.key());
+        return new ConfigLocation(file, value == null ? node.line : value.line, child(option.key()));
+    }
+
     private void requireDeclared(ConfigOption<?> option) {
         if (spec.option(option.key()) != option) {
             throw new IllegalArgumentException("option " + option.key() + " is not declared by spec " + spec.name());

@@ -1,5 +1,6 @@
 package dev.floe.engine.dataflow;
 
+import dev.floe.engine.source.SourceRecord;
 import dev.floe.engine.spi.row.Row;
 
 /** What travels through an exchange channel: rows in batches, and the markers between them. */
@@ -11,11 +12,15 @@ abstract class Element {
         this.channel = channel;
     }
 
-    /** Rows with their keys and key groups, computed once by the producer that routed them. */
+    /**
+     * Rows with their keys and key groups, computed once by the producer that routed them, and the
+     * records they came from, for a dead letter the keyed stage may make of one.
+     */
     static final class Batch extends Element {
         final Row[] rows;
         final byte[][] keys;
         final int[] keyGroups;
+        final SourceRecord[] origins;
         int size;
 
         Batch(int channel, int capacity) {
@@ -23,16 +28,18 @@ abstract class Element {
             this.rows = new Row[capacity];
             this.keys = new byte[capacity][];
             this.keyGroups = new int[capacity];
+            this.origins = new SourceRecord[capacity];
         }
 
         boolean isFull() {
             return size == rows.length;
         }
 
-        void add(Row row, byte[] key, int keyGroup) {
+        void add(Row row, byte[] key, int keyGroup, SourceRecord origin) {
             rows[size] = row;
             keys[size] = key;
             keyGroups[size] = keyGroup;
+            origins[size] = origin;
             size++;
         }
     }
@@ -56,6 +63,16 @@ abstract class Element {
         Watermark(int channel, long time) {
             super(channel);
             this.time = time;
+        }
+    }
+
+    /**
+     * Every partition of the producer is idle: the consumer's watermark no longer waits for this
+     * channel, until the next {@link Watermark} on it.
+     */
+    static final class Idle extends Element {
+        Idle(int channel) {
+            super(channel);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.floe.engine.dataflow;
 
+import dev.floe.engine.source.SourceRecord;
 import dev.floe.engine.spi.dataflow.KeySelector;
 import dev.floe.engine.spi.row.Row;
 import java.util.concurrent.CancellationException;
@@ -24,6 +25,14 @@ public final class ExchangeOutput {
 
     /** Routes a row; the caller may reuse the row afterwards. */
     public void emit(Row row) {
+        emit(row, null);
+    }
+
+    /**
+     * Routes a row decoded from {@code origin} (retained: valid after the call), or null when the
+     * row comes from no one record; the caller may reuse the row afterwards.
+     */
+    public void emit(Row row, SourceRecord origin) {
         byte[] key = keys.key(row);
         int keyGroup = KeyGroups.keyGroup(key, exchange.maxParallelism());
         int target = KeyGroups.subtask(keyGroup, exchange.maxParallelism(), pending.length);
@@ -33,7 +42,7 @@ public final class ExchangeOutput {
             pending[target] = batch;
         }
         // the row crosses threads: it must not be the decoder's reused row (slices may stay slices)
-        batch.add(row.copy(), key, keyGroup);
+        batch.add(row.copy(), key, keyGroup, origin);
         if (batch.isFull()) {
             pending[target] = null;
             put(target, batch);
@@ -75,6 +84,14 @@ public final class ExchangeOutput {
         flush();
         for (int target = 0; target < pending.length; target++) {
             put(target, new Element.Watermark(producer, time));
+        }
+    }
+
+    /** Flushes, then tells every consumer that every partition of this producer is idle. */
+    public void idle() {
+        flush();
+        for (int target = 0; target < pending.length; target++) {
+            put(target, new Element.Idle(producer));
         }
     }
 

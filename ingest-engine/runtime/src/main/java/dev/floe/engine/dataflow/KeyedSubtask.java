@@ -5,15 +5,19 @@ import dev.floe.engine.checkpoint.CheckpointCoordinator;
 import dev.floe.engine.checkpoint.CheckpointPhase;
 import dev.floe.engine.checkpoint.CheckpointStorage;
 import dev.floe.engine.checkpoint.Listeners;
+import dev.floe.engine.deadletter.DeadLetter;
+import dev.floe.engine.source.SourceRecord;
 import dev.floe.engine.spi.dataflow.Collector;
 import dev.floe.engine.spi.dataflow.KeyedOperator;
 import dev.floe.engine.spi.dataflow.KeyedOperatorContext;
+import dev.floe.engine.spi.error.BadRecordException;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.WriteResult;
 import dev.floe.engine.spi.state.KeyedStateStore;
 import dev.floe.engine.spi.state.TimerService;
 import dev.floe.engine.state.KeyedStateBackend;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +31,10 @@ import java.util.function.Consumer;
  * delivered it, so the state snapshot holds exactly the rows before N. The snapshot's synchronous
  * part and the writer's pre-commit happen on this thread; the upload runs on the backend's upload
  * executor, and its completion sends the acknowledgement while processing goes on.
+ *
+ * <p>A row the keyed operator refuses with a {@link BadRecordException} (a record too late for its
+ * window, say) becomes a dead letter of the record it came from, handed in with the next barrier
+ * so that it is delivered in that checkpoint's transaction, exactly once.
  */
 public final class KeyedSubtask implements Runnable {
     /** Where the keyed stage's rows go, and what it hands in at a barrier. */
@@ -53,6 +61,7 @@ public final class KeyedSubtask implements Runnable {
 
     private final long[] channelWatermarks;
     private final boolean[] ended;
+    private final boolean[] idle;
     private final boolean[] aligned;
     private long aligning = -1;
     private int alignedChannels;
@@ -61,6 +70,9 @@ public final class KeyedSubtask implements Runnable {
     private volatile boolean stopped;
     private volatile long recordsIn;
     private long recordsCounted;
+    private volatile long rejected;
+    private volatile long publishedWatermark = Long.MIN_VALUE;
+    private List<DeadLetter> deadLetters = new ArrayList<>();
 
     /**
      * @param acknowledgerId this subtask's number among every subtask answering barriers
@@ -98,6 +110,7 @@ public final class KeyedSubtask implements Runnable {
         this.channelWatermarks = new long[gate.channels()];
         Arrays.fill(channelWatermarks, Long.MIN_VALUE);
         this.ended = new boolean[gate.channels()];
+        this.idle = new boolean[gate.channels()];
         this.aligned = new boolean[gate.channels()];
     }
 
@@ -142,6 +155,16 @@ public final class KeyedSubtask implements Runnable {
         return recordsIn;
     }
 
+    /** Records this subtask dead-lettered (refused by the keyed operator). */
+    public long rejected() {
+        return rejected;
+    }
+
+    /** The event-time watermark of this subtask, epoch milliseconds; {@link Long#MIN_VALUE} before any. */
+    public long watermark() {
+        return publishedWatermark;
+    }
+
     @Override
     public void run() {
         try {
@@ -160,6 +183,9 @@ public final class KeyedSubtask implements Runnable {
                     }
                 } else if (element instanceof Element.Watermark) {
                     onWatermark((Element.Watermark) element);
+                } else if (element instanceof Element.Idle) {
+                    idle[element.channel] = true;
+                    advanceWatermark();
                 } else {
                     onEndOfInput(element.channel);
                 }
@@ -180,13 +206,28 @@ public final class KeyedSubtask implements Runnable {
     private void process(Element.Batch batch) {
         for (int i = 0; i < batch.size; i++) {
             backend.setCurrentKey(batch.keys[i], batch.keyGroups[i]);
-            operator.process(batch.rows[i], downstream);
+            try {
+                operator.process(batch.rows[i], downstream);
+            } catch (BadRecordException e) {
+                reject(batch.origins[i], e);
+            }
         }
         recordsCounted += batch.size;
         recordsIn = recordsCounted;
     }
 
+    private void reject(SourceRecord origin, BadRecordException e) {
+        if (origin == null) {
+            // a row of no one record (an embedding program's): nothing to dead-letter it as
+            throw e;
+        }
+        deadLetters.add(origin.toDeadLetter(
+                e.stage() == null ? "keyed" : e.stage(), e.code().name(), e.getMessage(), clock.instant()));
+        rejected = rejected + 1;
+    }
+
     private void onWatermark(Element.Watermark element) {
+        idle[element.channel] = false;
         channelWatermarks[element.channel] = Math.max(channelWatermarks[element.channel], element.time);
         advanceWatermark();
     }
@@ -194,12 +235,13 @@ public final class KeyedSubtask implements Runnable {
     private void advanceWatermark() {
         long min = Long.MAX_VALUE;
         for (int channel = 0; channel < channelWatermarks.length; channel++) {
-            if (!ended[channel]) {
+            if (!ended[channel] && !idle[channel]) {
                 min = Math.min(min, channelWatermarks[channel]);
             }
         }
         if (min != Long.MAX_VALUE && min > watermark) {
             watermark = min;
+            publishedWatermark = min;
             backend.advanceWatermark(min, time -> operator.onEventTime(time, downstream));
         }
     }
@@ -239,6 +281,8 @@ public final class KeyedSubtask implements Runnable {
         long checkpointId = barrier.checkpointId;
         listeners.notify(pipelineId, CheckpointPhase.BARRIER_RECEIVED, checkpointId, acknowledgerId);
         WriteResult result = output.barrier(checkpointId);
+        List<DeadLetter> letters = deadLetters;
+        deadLetters = new ArrayList<>();
         backend.snapshot(
                         checkpointId,
                         new NotifyingStorage(
@@ -252,7 +296,7 @@ public final class KeyedSubtask implements Runnable {
                     }
                     listeners.notify(pipelineId, CheckpointPhase.SUBTASK_PREPARED, checkpointId, acknowledgerId);
                     coordinator.acknowledge(new Acknowledgement(
-                            checkpointId, acknowledgerId, SourceOffsets.empty(), result, List.of(), handle));
+                            checkpointId, acknowledgerId, SourceOffsets.empty(), result, letters, handle));
                 });
         aligning = -1;
         gate.unblockAll();

@@ -32,6 +32,7 @@ import dev.floe.engine.spi.sink.SourcePartition;
 import dev.floe.engine.state.KeyedStateBackend;
 import dev.floe.engine.state.KeyedStateBackends;
 import dev.floe.engine.state.StateMemory;
+import dev.floe.engine.time.SourceEventTime;
 import dev.floe.registry.CachingSchemaRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -215,9 +216,24 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         return current.triggerCheckpoint();
     }
 
-    /** Records dead-lettered so far. */
+    /** Records dead-lettered so far, by the source subtasks and by the keyed stage (late records). */
     public long rejected() {
-        return subtasks.stream().mapToLong(SourceSubtask::rejected).sum();
+        return subtasks.stream().mapToLong(SourceSubtask::rejected).sum()
+                + keyedSubtasks.stream().mapToLong(KeyedSubtask::rejected).sum();
+    }
+
+    /**
+     * The pipeline's event-time watermark, epoch milliseconds: the smallest over its keyed subtasks
+     * (what their windows and timers have seen); {@link Long#MIN_VALUE} before any, or without a
+     * keyed stage.
+     */
+    public long watermark() {
+        return keyedSubtasks.stream().mapToLong(KeyedSubtask::watermark).min().orElse(Long.MIN_VALUE);
+    }
+
+    /** The watermark of each source subtask, epoch milliseconds, as they last computed it. */
+    public List<Long> sourceWatermarks() {
+        return subtasks.stream().map(SourceSubtask::watermark).toList();
     }
 
     /** The newest checkpoint committed to every destination. */
@@ -325,13 +341,13 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
 
         int parallelism = definition.parallelism();
         List<KafkaSourceReader> readers = new ArrayList<>();
+        List<List<SourcePartition>> assignments = new ArrayList<>();
         Map<SourcePartition, Long> start = new HashMap<>();
         List<SourceOffsets> ends = new ArrayList<>();
         for (int i = 0; i < parallelism; i++) {
-            KafkaSourceReader reader = new KafkaSourceReader(
-                    consumer,
-                    PartitionDiscovery.assign(partitions, i, parallelism),
-                    "floe-" + definition.id() + "-" + i);
+            List<SourcePartition> assigned = PartitionDiscovery.assign(partitions, i, parallelism);
+            assignments.add(assigned);
+            KafkaSourceReader reader = new KafkaSourceReader(consumer, assigned, "floe-" + definition.id() + "-" + i);
             resources.add(reader);
             reader.seek(plan.seek(), plan.initial());
             start.putAll(reader.positions().asMap());
@@ -387,6 +403,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
             SourceSubtask subtask = new SourceSubtask(
                     definition.id(),
                     i,
+                    parallelism,
                     readers.get(i),
                     new ConfluentAvroDecoder(registry, definition.writesDecodedRows() ? sink::rowType : rowTypes::of),
                     definition.newOperators(),
@@ -396,7 +413,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
                     clock,
                     definition.onError(),
                     plan.skip(),
-                    keyed ? new EventTime() : null,
+                    keyed ? new SourceEventTime(definition.eventTime(), assignments.get(i), clock.millis()) : null,
                     mode == RunMode.UNTIL_END ? ends.get(i) : null,
                     this::sourceEnded,
                     this::fail,

@@ -15,12 +15,17 @@ import dev.floe.engine.metrics.SubtaskMetrics;
 import dev.floe.engine.source.KafkaSourceReader;
 import dev.floe.engine.source.SourceRecord;
 import dev.floe.engine.spi.dataflow.Collector;
+import dev.floe.engine.spi.dataflow.Operator;
+import dev.floe.engine.spi.dataflow.OperatorContext;
+import dev.floe.engine.spi.dataflow.RecordMetadata;
 import dev.floe.engine.spi.error.BadRecordException;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.WriteResult;
+import dev.floe.engine.time.SourceEventTime;
+import dev.floe.engine.time.WatermarkTracker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +54,7 @@ final class SourceSubtask implements Runnable {
 
     private final String pipelineId;
     private final int index;
+    private final int parallelism;
     private final KafkaSourceReader reader;
     private final ConfluentAvroDecoder decoder;
     private final Collector head;
@@ -59,7 +65,8 @@ final class SourceSubtask implements Runnable {
     private final EngineOptions.OnError onError;
     private final PipelineFailure failure;
     private final RetryPolicy<Row> registryRetry;
-    private final EventTime eventTime;
+    private final SourceEventTime eventTime;
+    private final List<Operator> operators;
     private final SourceOffsets endOffsets;
     private final OffsetTable ends;
     private final Runnable inputEnded;
@@ -80,6 +87,8 @@ final class SourceSubtask implements Runnable {
     private long publishedBytes;
     private long publishedRows;
     private long lagPublishedAt;
+    /** The record being handled, valid during {@link #onRecord}: what operators and the output see. */
+    private SourceRecord current;
 
     private volatile long recordsIn;
     private SkipFilter skip;
@@ -108,25 +117,28 @@ final class SourceSubtask implements Runnable {
     SourceSubtask(
             String pipelineId,
             int index,
+            int parallelism,
             KafkaSourceReader reader,
             ConfluentAvroDecoder decoder,
-            List<dev.floe.engine.spi.dataflow.Operator> operators,
+            List<Operator> operators,
             SubtaskOutput output,
             CheckpointCoordinator coordinator,
             Listeners listeners,
             Clock clock,
             EngineOptions.OnError onError,
             SkipFilter skip,
-            EventTime eventTime,
+            SourceEventTime eventTime,
             SourceOffsets endOffsets,
             Runnable inputEnded,
             PipelineFailure failure,
             PipelineMetrics metrics) {
         this.pipelineId = pipelineId;
         this.index = index;
+        this.parallelism = parallelism;
         this.reader = reader;
         this.decoder = decoder;
         this.output = output;
+        this.operators = List.copyOf(operators);
         this.head = dev.floe.engine.dataflow.OperatorChain.of(operators, this::emit);
         this.coordinator = coordinator;
         this.listeners = listeners;
@@ -196,6 +208,10 @@ final class SourceSubtask implements Runnable {
     @Override
     public void run() {
         try {
+            OperatorContext context = new Context();
+            for (Operator operator : operators) {
+                operator.open(context);
+            }
             while (!stopped) {
                 for (Barrier barrier = barriers.poll(); barrier != null; barrier = barriers.poll()) {
                     acknowledge(barrier);
@@ -214,6 +230,7 @@ final class SourceSubtask implements Runnable {
                     if (next != null) {
                         barriers.addFirst(next);
                     }
+                    advanceEventTime();
                     if (endOffsets != null && !ended) {
                         ended = true;
                         output.endOfInput();
@@ -230,9 +247,7 @@ final class SourceSubtask implements Runnable {
                 holding = hold;
                 reader.poll(POLL_TIMEOUT, this::onRecord);
                 recordsIn = recordsCounted;
-                if (eventTime != null && eventTime.advanced()) {
-                    output.watermark(eventTime.watermark());
-                }
+                advanceEventTime();
                 publishCounts();
                 if (endOffsets != null && !ended && reader.positions().covers(endOffsets)) {
                     ended = true;
@@ -249,6 +264,9 @@ final class SourceSubtask implements Runnable {
                 failure.fail(e);
             }
         } finally {
+            for (Operator operator : operators) {
+                operator.close();
+            }
             output.close();
             reader.close();
         }
@@ -273,6 +291,23 @@ final class SourceSubtask implements Runnable {
         }
     }
 
+    private void advanceEventTime() {
+        if (eventTime == null) {
+            return;
+        }
+        WatermarkTracker.Change change = eventTime.update(clock.millis());
+        if (change == WatermarkTracker.Change.ADVANCED) {
+            output.watermark(eventTime.watermark());
+        } else if (change == WatermarkTracker.Change.IDLE) {
+            output.idle();
+        }
+    }
+
+    /** The subtask's event-time watermark, epoch milliseconds; {@link Long#MIN_VALUE} without one. */
+    long watermark() {
+        return eventTime == null ? Long.MIN_VALUE : eventTime.watermark();
+    }
+
     private void onRecord(SourceRecord record) {
         recordsCounted++;
         java.nio.ByteBuffer key = record.key();
@@ -286,23 +321,36 @@ final class SourceSubtask implements Runnable {
             return;
         }
         if (eventTime != null) {
-            eventTime.observe(record.topic(), record.partition(), record.timestamp());
+            eventTime.onRecord(record.topic(), record.partition(), record.timestamp());
         }
         boolean inTable = skip != null && skip.inTable(record.topic(), record.partition(), record.offset());
+        Row row;
         try {
-            Row row = decode(record);
+            row = decode(record);
             row.setOrigin(record.topic(), record.partition(), record.offset());
-            if (!inTable) {
-                head.collect(row);
-            }
         } catch (BadRecordException e) {
-            reject(record, e);
+            reject(record, "decode", e);
+            return;
+        }
+        if (inTable) {
+            return;
+        }
+        current = record;
+        try {
+            head.collect(row);
+        } catch (BadRecordException e) {
+            reject(record, e.stage() == null ? "transform" : e.stage(), e);
+        } finally {
+            current = null;
         }
     }
 
     private void emit(Row row) {
         rowsEmitted++;
-        output.emit(row);
+        if (eventTime != null) {
+            eventTime.onRow(current.topic(), current.partition(), row);
+        }
+        output.emit(row, current);
     }
 
     private Row decode(SourceRecord record) {
@@ -314,7 +362,7 @@ final class SourceSubtask implements Runnable {
         }
     }
 
-    private void reject(SourceRecord record, BadRecordException e) {
+    private void reject(SourceRecord record, String stage, BadRecordException e) {
         String location = record.topic() + "-" + record.partition() + "@" + record.offset();
         if (onError == EngineOptions.OnError.FAIL) {
             throw new FatalException(
@@ -337,7 +385,7 @@ final class SourceSubtask implements Runnable {
                     e.getMessage(),
                     count == LOGGED_REJECTIONS ? " (subtask " + index + " logs no more; all are counted)" : "");
         }
-        deadLetters.add(record.toDeadLetter("decode", e.code().name(), e.getMessage(), clock.instant()));
+        deadLetters.add(record.toDeadLetter(stage, e.code().name(), e.getMessage(), clock.instant()));
     }
 
     private void acknowledge(Barrier barrier) {
@@ -351,4 +399,27 @@ final class SourceSubtask implements Runnable {
     }
 
     private record Barrier(long checkpointId, boolean finalBarrier) {}
+
+    /** What the stateless operators see of their subtask and of the record being handled. */
+    private final class Context implements OperatorContext {
+        @Override
+        public String pipelineId() {
+            return pipelineId;
+        }
+
+        @Override
+        public int subtask() {
+            return index;
+        }
+
+        @Override
+        public int parallelism() {
+            return parallelism;
+        }
+
+        @Override
+        public RecordMetadata currentRecord() {
+            return current;
+        }
+    }
 }

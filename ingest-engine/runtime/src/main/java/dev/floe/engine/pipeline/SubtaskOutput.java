@@ -2,6 +2,7 @@ package dev.floe.engine.pipeline;
 
 import dev.floe.engine.dataflow.ExchangeOutput;
 import dev.floe.engine.dataflow.RowConformer;
+import dev.floe.engine.source.SourceRecord;
 import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.row.RowType;
 import dev.floe.engine.spi.sink.Sink;
@@ -15,11 +16,19 @@ interface SubtaskOutput {
     /** Takes a row; the caller may reuse it afterwards. */
     void emit(Row row);
 
+    /** Takes a row decoded from {@code origin}, a view valid during the call. */
+    default void emit(Row row, SourceRecord origin) {
+        emit(row);
+    }
+
     /** Barrier {@code checkpointId}: what this output finished for the checkpoint, or null. */
     WriteResult barrier(long checkpointId, boolean finalBarrier);
 
     /** Event time on this subtask reached {@code time}. */
     void watermark(long time);
+
+    /** Every partition of this subtask is idle: event time downstream need not wait for it. */
+    default void idle() {}
 
     /** The subtask's input ended. */
     void endOfInput();
@@ -90,6 +99,16 @@ interface SubtaskOutput {
         @Override
         public void emit(Row row) {
             exchange.emit(row);
+        }
+
+        @Override
+        public void emit(Row row, SourceRecord origin) {
+            exchange.emit(row, origin.retain());
+        }
+
+        @Override
+        public void idle() {
+            exchange.idle();
         }
 
         @Override

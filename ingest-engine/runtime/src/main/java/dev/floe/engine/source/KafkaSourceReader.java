@@ -173,6 +173,7 @@ public final class KafkaSourceReader implements AutoCloseable {
         for (TopicPartition partition : records.partitions()) {
             for (ConsumerRecord<ByteBuffer, ByteBuffer> record : records.records(partition)) {
                 view.record = record;
+                view.headers = null;
                 handler.onRecord(view);
                 count++;
             }
@@ -266,6 +267,13 @@ public final class KafkaSourceReader implements AutoCloseable {
     /** The reused view of the record being handled. */
     private static final class View implements SourceRecord {
         private ConsumerRecord<ByteBuffer, ByteBuffer> record;
+        private Header[] headers;
+
+        View() {}
+
+        View(ConsumerRecord<ByteBuffer, ByteBuffer> record) {
+            this.record = record;
+        }
 
         @Override
         public String topic() {
@@ -298,10 +306,37 @@ public final class KafkaSourceReader implements AutoCloseable {
         }
 
         @Override
+        public int headerCount() {
+            return headers().length;
+        }
+
+        @Override
+        public String headerKey(int index) {
+            return headers()[index].key();
+        }
+
+        @Override
+        public byte[] headerValue(int index) {
+            return headers()[index].value();
+        }
+
+        private Header[] headers() {
+            if (headers == null) {
+                headers = record.headers().toArray();
+            }
+            return headers;
+        }
+
+        @Override
+        public SourceRecord retain() {
+            return new View(record);
+        }
+
+        @Override
         public DeadLetter toDeadLetter(String stage, String errorCode, String reason, Instant failedAt) {
-            List<DeadLetter.Header> headers = new ArrayList<>();
+            List<DeadLetter.Header> copied = new ArrayList<>();
             for (Header header : record.headers()) {
-                headers.add(new DeadLetter.Header(header.key(), Bytes.copyOf(header.value())));
+                copied.add(new DeadLetter.Header(header.key(), Bytes.copyOf(header.value())));
             }
             return new DeadLetter(
                     record.topic(),
@@ -310,7 +345,7 @@ public final class KafkaSourceReader implements AutoCloseable {
                     record.timestamp(),
                     Bytes.copyOf(record.key()),
                     Bytes.copyOf(record.value()),
-                    headers,
+                    copied,
                     stage,
                     errorCode,
                     reason,

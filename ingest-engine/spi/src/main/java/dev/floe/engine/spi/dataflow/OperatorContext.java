@@ -7,4 +7,12 @@ public interface OperatorContext {
     int subtask();
 
     int parallelism();
+
+    /**
+     * The Kafka record whose row is being processed, valid during {@link Operator#process}; null
+     * where rows do not come from one record (after a keyed operator).
+     */
+    default RecordMetadata currentRecord() {
+        return null;
+    }
 }
