@@ -6,6 +6,7 @@ import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.row.RowType;
 import dev.floe.engine.spi.sink.SinkWriter;
 import dev.floe.engine.spi.sink.WriteResult;
+import dev.floe.iceberg.write.ParquetDefaults;
 import dev.floe.iceberg.write.RowParquetWriters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -135,6 +136,7 @@ final class IcebergTableWriter implements SinkWriter {
             DataWriter<Row> writer = Parquet.writeData(
                             partition == null ? files.newOutputFile() : files.newOutputFile(spec, partition))
                     .forTable(table)
+                    .setAll(ParquetDefaults.forTable(table.properties()))
                     .withSpec(spec)
                     .withPartition(partition)
                     .createWriterFunc(message -> RowParquetWriters.build(table.schema(), message))
