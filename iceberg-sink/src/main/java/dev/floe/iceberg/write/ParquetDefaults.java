@@ -10,7 +10,7 @@ import org.apache.iceberg.TableProperties;
  * dictionary outgrows the limit, then re-encodes the chunk plainly. Columns of unique values (ids,
  * event times, amounts) always end up plain, after hashing every value up to the limit for nothing;
  * with Iceberg's default of 2 MB that is 262,144 longs per column and file, most of a file written
- * between two checkpoints. At 256 KB the orders benchmark decodes and encodes with 20 % less CPU
+ * between two checkpoints. At 256 KB the orders benchmark decodes and encodes with 20-30 % less CPU
  * (docs/benchmarks.md, "Append ingestion") for files 0.5 % larger, while columns of up to some
  * 10,000-20,000 distinct short strings (customers, countries, SKUs) keep their dictionaries. Floe's
  * files are short-lived: compaction rewrites them with the table's own settings.
