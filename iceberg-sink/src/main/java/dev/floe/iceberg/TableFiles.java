@@ -5,6 +5,7 @@ import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.row.RowType;
+import dev.floe.iceberg.write.ParquetDefaults;
 import dev.floe.iceberg.write.RowParquetWriters;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -339,6 +340,7 @@ final class TableFiles {
                 Parquet.DataWriteBuilder builder = Parquet.writeData(
                                 partition == null ? factory.newOutputFile() : factory.newOutputFile(spec, partition))
                         .forTable(table)
+                        .setAll(ParquetDefaults.forTable(table.properties()))
                         .withSpec(spec)
                         .withPartition(partition)
                         .createWriterFunc(message -> RowParquetWriters.build(table.schema(), message))

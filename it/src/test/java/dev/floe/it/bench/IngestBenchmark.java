@@ -1,77 +1,75 @@
 package dev.floe.it.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.floe.deploy.demo.GeneratorReport;
+import dev.floe.deploy.demo.OrderSchema;
 import dev.floe.deploy.demo.OrdersGenerator;
 import dev.floe.deploy.demo.OrdersGeneratorSettings;
 import dev.floe.deploy.kafka.EmbeddedKafkaBroker;
 import dev.floe.deploy.registry.EmbeddedSchemaRegistry;
-import dev.floe.iceberg.CatalogConfig;
-import java.io.Closeable;
+import dev.floe.iceberg.write.ParquetDefaults;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.iceberg.Snapshot;
-import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Catalog;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.exceptions.NoSuchTableException;
+import java.util.function.ToDoubleFunction;
+import org.apache.iceberg.TableProperties;
 
 /**
- * Floe's ingest benchmark: pre-produces N orders (Confluent Avro, 4 partitions by default), then
- * runs the distribution's {@code bin/floe run} as its own process and measures the time until every
- * record is committed, from the process's start and in steady state (between the first and the last
- * commit), with the process's CPU time, peak heap and peak RSS. Never run by the tests:
+ * Floe's append benchmark: pre-produces N orders (Confluent Avro, 4 partitions by default), measures
+ * the physical bound on that data (a raw consumer reading the topic as bytes; the engine's Avro
+ * decode and Parquet encode of the same records on one thread, in memory), then runs one or more
+ * Floe distributions ({@code bin/floe run}, each its own process, into a fresh table every time)
+ * until every record is committed, interleaving the distributions run after run so that they see
+ * the same machine load. Prints medians and Floe's figures as fractions of the bound; writes
+ * everything as JSON into the run's folder. Never run by the tests:
  *
  * <pre>
- * ./mvnw -pl it -am -Pbench verify -Dbench.args="--records 5000000 --parallelism 2"
+ * ./mvnw -pl it -am -Pbench verify -Dbench.args="--records 5000000 --parallelism 2 --runs 3"
  * </pre>
  *
- * <p>{@code --workload window} measures the windowed pipeline instead: the same orders, keyed by
- * customer (10,000 of them) into a 1-minute tumbling event-time window with a count and two sums.
- * Its table holds windows, not orders, so that run reads to the end of the topic ({@code floe run
- * --until-end}) and is timed until the process exits; {@code --until-end} times the append workload
- * the same way, for a like-for-like ratio. Both report the largest checkpoint still kept at the end.
+ * <p>{@code --floe a,b} compares distributions (default: the one this build made);
+ * {@code --profiler /path/libasyncProfiler.so} records the CPU samples of every run with
+ * async-profiler ({@code profile.jfr} in the run's folder; async-profiler's {@code jfrconv} turns
+ * them into a flame graph, of the steady state with {@code --from}/{@code --to}).
  */
 public final class IngestBenchmark {
-    private static final String PIPELINE = "bench";
-    private static final String TABLE = "bench.orders";
-
-    /** The window workload's mapping: per customer and event-time minute. */
-    private static final String WINDOW_MAPPING = """
-                eventTime:
-                  field: event_time
-                  maxOutOfOrderness: 5s
-                window:
-                  type: tumbling
-                  size: 1m
-                  keyBy: [customer_id]
-                  aggregates:
-                    - {name: orders, function: count}
-                    - {name: units, function: sum, field: quantity}
-                    - {name: revenue, function: sum, field: price}
-            """;
+    /**
+     * The Parquet settings of Floe's writers for a table it creates, for the encode bound: the codec
+     * Iceberg persists in new tables (zstd since Iceberg 1.4), and Floe's own defaults.
+     */
+    private static final Map<String, String> NEW_TABLE_PROPERTIES = writerProperties();
 
     private IngestBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Settings settings = Settings.parse(args);
-        Path directory = Files.createTempDirectory(Path.of("target"), "bench-").toAbsolutePath();
+        Path directory = Files.createDirectories(Path.of("target", "bench-results"))
+                .resolve(Instant.now().toString().replace(':', '-'))
+                .toAbsolutePath();
+        Files.createDirectories(directory);
         System.out.printf(
-                "Benchmark in %s: %s workload%s, %,d records, %d partitions, parallelism %d, checkpoint %s%n",
+                "Benchmark in %s: %,d records, %d partitions, parallelism %d, checkpoint %s, %d run(s) of %s%n",
                 directory,
-                settings.workload,
-                settings.untilEnd() ? " until the end of the topic" : "",
                 settings.records,
                 settings.partitions,
                 settings.parallelism,
-                settings.interval);
+                settings.interval,
+                settings.runs,
+                settings.distributions);
+        ObjectNode json = new ObjectMapper().createObjectNode();
+        json.put("when", Instant.now().toString());
+        json.put("records", settings.records);
+        json.put("partitions", settings.partitions);
+        json.put("parallelism", settings.parallelism);
+        json.put("checkpointInterval", settings.interval);
+        json.put("availableProcessors", Runtime.getRuntime().availableProcessors());
+        json.put("loadAverageAtStart", loadAverage());
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(directory.resolve("kafka"));
                 EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers())) {
             GeneratorReport produced;
@@ -81,166 +79,205 @@ public final class IngestBenchmark {
                             .withMalformedFraction(0))) {
                 produced = generator.produce(settings.records);
             }
+            double bytesPerRecord = (double) produced.payloadBytes() / produced.produced();
             System.out.printf(
-                    "Pre-produced %,d records (%,.1f MB of Avro payload) in %.1f s%n",
+                    "Pre-produced %,d records (%,.1f MB of Avro payload, %.1f bytes a record) in %.1f s%n",
                     produced.produced(),
                     produced.payloadBytes() / 1e6,
+                    bytesPerRecord,
                     produced.elapsed().toMillis() / 1e3);
+            json.put("payloadBytes", produced.payloadBytes());
 
-            CatalogConfig catalog = new CatalogConfig(
-                    "bench",
-                    "jdbc",
-                    "jdbc:sqlite:" + directory.resolve("catalog.db"),
-                    directory.resolve("warehouse").toUri().toString(),
-                    Map.of());
-            Path config = directory.resolve("floe.yaml");
-            Files.writeString(config, config(broker.bootstrapServers(), registry.url(), catalog, directory, settings));
-            Result result = run(settings, config, catalog, directory);
-            result.print(produced);
-            Path json = directory.resolve("result.json");
-            Files.writeString(json, result.json(settings, produced));
-            System.out.println("Result: " + json);
+            PhysicalBound.Values values = new PhysicalBound.Values();
+            PhysicalBound.Pass raw = PhysicalBound.consume(broker.bootstrapServers(), "orders", values);
+            PhysicalBound.Pass encode =
+                    PhysicalBound.decodeAndEncode(registry.url(), OrderSchema.avro(), values, NEW_TABLE_PROPERTIES);
+            values = null;
+            print("Bound: raw consumer, bytes only, one thread", raw);
+            print("Bound: decode + Parquet encode in memory, one thread", encode);
+            put(json.putObject("rawConsumer"), raw);
+            put(json.putObject("decodeAndEncode"), encode);
+
+            List<RunFigures> figures = new ArrayList<>();
+            ArrayNode runs = json.putArray("runs");
+            for (int run = 0; run < settings.runs; run++) {
+                for (int d = 0; d < settings.distributions.size(); d++) {
+                    Path floe = settings.distributions.get(d);
+                    Path runDirectory = directory.resolve("run-" + run + "-" + d);
+                    System.out.printf("Run %d of %s (load average %s)%n", run + 1, floe, loadAverage());
+                    FloeRun.Measured measured = FloeRun.run(
+                            floe,
+                            broker.bootstrapServers(),
+                            registry.url(),
+                            settings,
+                            runDirectory,
+                            settings.javaOptions(runDirectory));
+                    RunFigures result = RunFigures.of(measured);
+                    result.print(bytesPerRecord);
+                    figures.add(result);
+                    ObjectNode node = runs.addObject();
+                    node.put("run", run);
+                    node.put("loadAverageAfter", loadAverage());
+                    result.write(node);
+                }
+            }
+            ArrayNode medians = json.putArray("medians");
+            for (Path floe : settings.distributions) {
+                List<RunFigures> mine = figures.stream()
+                        .filter(f -> f.distribution().equals(floe.toString()))
+                        .toList();
+                ObjectNode node = medians.addObject();
+                summarize(floe, mine, raw, encode, settings, bytesPerRecord, node);
+            }
+            json.put("loadAverageAtEnd", loadAverage());
+            Path result = directory.resolve("result.json");
+            Files.writeString(
+                    result, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json));
+            System.out.println("Result: " + result);
         }
     }
 
-    private static Result run(Settings settings, Path config, CatalogConfig catalog, Path directory) throws Exception {
-        Path floe = Path.of("..", "deploy", "target", "floe", "bin", "floe")
-                .toAbsolutePath()
-                .normalize();
-        if (!Files.isExecutable(floe)) {
-            throw new IllegalStateException("Cannot find the distribution at " + floe + ": build it with -am");
-        }
-        List<String> command = new ArrayList<>(List.of(floe.toString(), "run", "--config", config.toString()));
-        if (settings.untilEnd()) {
-            command.add("--until-end");
-        }
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(directory.resolve("floe.log").toFile());
-        if (settings.javaOptions != null) {
-            builder.environment().put("FLOE_JAVA_OPTS", settings.javaOptions);
-        }
-        long started = System.nanoTime();
-        Process process = builder.start();
-        Catalog probe = catalog.load();
-        try (ProcessMonitor monitor = ProcessMonitor.attach(process.pid())) {
-            long deadline = started + TimeUnit.MINUTES.toNanos(30);
-            if (settings.untilEnd()) {
-                // a bounded run: done when the process has committed its final checkpoint and exits
-                if (!process.waitFor(30, TimeUnit.MINUTES) || process.exitValue() != 0) {
-                    throw new IllegalStateException("Floe did not end its bounded run within 30 minutes with"
-                            + " status 0; see " + directory.resolve("floe.log"));
-                }
-                long elapsed = System.nanoTime() - started;
-                // the process is gone: its figures are the monitor's last samples
-                return new Result(
-                        Duration.ofNanos(elapsed),
-                        Duration.ofNanos(monitor.lastSampledCpuNanos()),
-                        monitor.peakHeapBytes(),
-                        monitor.sampledPeakRssBytes(),
-                        snapshots(probe),
-                        settings.records,
-                        CheckpointSize.largest(directory.resolve("checkpoints").resolve(PIPELINE)));
-            }
-            long committed = 0;
-            while (committed < settings.records) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException(
-                            "Floe exited with " + process.exitValue() + "; see " + directory.resolve("floe.log"));
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("not every record was committed within 30 minutes");
-                }
-                committed = committedRows(probe);
-                process.waitFor(200, TimeUnit.MILLISECONDS);
-            }
-            long elapsed = System.nanoTime() - started;
-            long cpu = monitor.cpuNanos();
-            long peakRss = monitor.peakRssBytes();
-            long peakHeap = monitor.peakHeapBytes();
-            List<Snapshot> snapshots = snapshots(probe);
-            process.destroy();
-            process.waitFor(60, TimeUnit.SECONDS);
-            return new Result(
-                    Duration.ofNanos(elapsed),
-                    Duration.ofNanos(cpu),
-                    peakHeap,
-                    peakRss,
-                    snapshots,
-                    committed,
-                    CheckpointSize.largest(directory.resolve("checkpoints").resolve(PIPELINE)));
-        } finally {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-            }
-            ((Closeable) probe).close();
-        }
+    private static void summarize(
+            Path floe,
+            List<RunFigures> runs,
+            PhysicalBound.Pass raw,
+            PhysicalBound.Pass encode,
+            Settings settings,
+            double bytesPerRecord,
+            ObjectNode node) {
+        double steady = median(runs, RunFigures::steadyRecordsPerSecond);
+        double ingest = median(runs, RunFigures::ingestRecordsPerSecond);
+        double overall = median(runs, RunFigures::recordsPerSecond);
+        double cpu = median(runs, RunFigures::cpuSecondsPerMillion);
+        double steadyCpu = median(runs, RunFigures::steadyCpuSecondsPerMillion);
+        // the bound for P subtasks: P threads, but no more than the machine's cores
+        int lanes = Math.min(settings.parallelism, Runtime.getRuntime().availableProcessors());
+        double encodeBound = encode.recordsPerSecond() * lanes;
+        System.out.printf(
+                "Median of %d run(s) of %s:%n  %,.0f records/s overall (%.1f MB/s), %,.0f while ingesting,"
+                        + " %,.0f in steady state (%.1f MB/s)%n  %.2f CPU-s per million overall, %.2f in steady state;"
+                        + " peak RSS %,d MB; commit latency p50 %.0f ms, p99 %.0f ms%n"
+                        + "  steady state = %.0f %% of the raw consumer (one thread), %.0f %% of decode + encode on %d"
+                        + " thread(s); steady CPU per record = %.1f x the decode + encode bound's%n",
+                runs.size(),
+                floe,
+                overall,
+                overall * bytesPerRecord / 1e6,
+                ingest,
+                steady,
+                steady * bytesPerRecord / 1e6,
+                cpu,
+                steadyCpu,
+                (long) median(runs, r -> r.peakRssBytes()) >> 20,
+                median(runs, RunFigures::commitLatencyP50Millis),
+                median(runs, RunFigures::commitLatencyP99Millis),
+                100 * steady / raw.recordsPerSecond(),
+                100 * steady / encodeBound,
+                lanes,
+                steadyCpu / encode.cpuSecondsPerMillion());
+        node.put("distribution", floe.toString());
+        node.put("runs", runs.size());
+        node.put("recordsPerSecond", overall);
+        node.put("megabytesPerSecond", overall * bytesPerRecord / 1e6);
+        node.put("ingestRecordsPerSecond", ingest);
+        node.put("steadyRecordsPerSecond", steady);
+        node.put("steadyMegabytesPerSecond", steady * bytesPerRecord / 1e6);
+        node.put("cpuSecondsPerMillion", cpu);
+        node.put("steadyCpuSecondsPerMillion", steadyCpu);
+        node.put("peakRssBytes", median(runs, r -> r.peakRssBytes()));
+        node.put("peakHeapBytes", median(runs, r -> r.peakHeapBytes()));
+        node.put("commitLatencyP50Millis", median(runs, RunFigures::commitLatencyP50Millis));
+        node.put("commitLatencyP99Millis", median(runs, RunFigures::commitLatencyP99Millis));
+        node.put("files", median(runs, r -> r.files()));
+        node.put("fileBytes", median(runs, r -> r.fileBytes()));
+        node.put("steadyFractionOfRawConsumer", steady / raw.recordsPerSecond());
+        node.put("steadyFractionOfDecodeEncodeBound", steady / encodeBound);
+        node.put("steadyCpuOverDecodeEncodeCpu", steadyCpu / encode.cpuSecondsPerMillion());
     }
 
-    private static long committedRows(Catalog catalog) {
+    private static double median(List<RunFigures> runs, ToDoubleFunction<RunFigures> figure) {
+        double[] values = runs.stream().mapToDouble(figure).sorted().toArray();
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        return values.length % 2 == 1
+                ? values[values.length / 2]
+                : (values[values.length / 2 - 1] + values[values.length / 2]) / 2;
+    }
+
+    private static void print(String what, PhysicalBound.Pass pass) {
+        System.out.printf(
+                "%s: %,d records in %.2f s, %,.0f records/s, %.1f MB/s, %.2f CPU-s per million%s%n",
+                what,
+                pass.records(),
+                pass.elapsed().toNanos() / 1e9,
+                pass.recordsPerSecond(),
+                pass.megabytesPerSecond(),
+                pass.cpuSecondsPerMillion(),
+                pass.files() == 0
+                        ? ""
+                        : String.format(
+                                "; %d files, %.1f MB (%.2f bytes a record)",
+                                pass.files(), pass.fileBytes() / 1e6, (double) pass.fileBytes() / pass.records()));
+    }
+
+    private static void put(ObjectNode node, PhysicalBound.Pass pass) {
+        node.put("records", pass.records());
+        node.put("bytes", pass.bytes());
+        node.put("seconds", pass.elapsed().toNanos() / 1e9);
+        node.put("recordsPerSecond", pass.recordsPerSecond());
+        node.put("megabytesPerSecond", pass.megabytesPerSecond());
+        node.put("cpuSecondsPerMillion", pass.cpuSecondsPerMillion());
+        node.put("files", pass.files());
+        node.put("fileBytes", pass.fileBytes());
+    }
+
+    private static Map<String, String> writerProperties() {
+        Map<String, String> table =
+                Map.of(TableProperties.PARQUET_COMPRESSION, TableProperties.PARQUET_COMPRESSION_DEFAULT_SINCE_1_4_0);
+        Map<String, String> properties = new java.util.HashMap<>(table);
+        properties.putAll(ParquetDefaults.forTable(table));
+        return Map.copyOf(properties);
+    }
+
+    private static String loadAverage() {
         try {
-            Table table = catalog.loadTable(TableIdentifier.parse(TABLE));
-            Snapshot current = table.currentSnapshot();
-            return current == null ? 0 : Long.parseLong(current.summary().getOrDefault("total-records", "0"));
-        } catch (NoSuchTableException e) {
-            return 0;
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "unknown";
         }
-    }
-
-    private static List<Snapshot> snapshots(Catalog catalog) {
-        List<Snapshot> snapshots = new ArrayList<>();
-        catalog.loadTable(TableIdentifier.parse(TABLE)).snapshots().forEach(snapshots::add);
-        return snapshots;
-    }
-
-    private static String config(
-            String bootstrap, String registryUrl, CatalogConfig catalog, Path directory, Settings settings) {
-        return """
-                kafka:
-                  bootstrapServers: %s
-                schemaRegistry:
-                  url: %s
-                catalog:
-                  name: %s
-                  type: jdbc
-                  uri: %s
-                  warehouse: %s
-                checkpoints:
-                  interval: %s
-                  storage: %s
-                pipelines:
-                  - id: %s
-                    parallelism: %d
-                    source:
-                      topics: [orders]
-                    sink:
-                      table: %s
-                %s""".formatted(
-                        bootstrap,
-                        registryUrl,
-                        catalog.name(),
-                        catalog.uri(),
-                        catalog.warehouse(),
-                        settings.interval,
-                        directory.resolve("checkpoints"),
-                        PIPELINE,
-                        settings.parallelism,
-                        TABLE,
-                        settings.workload.equals("window") ? WINDOW_MAPPING : "");
     }
 
     /** The benchmark's options. */
-    private static final class Settings {
+    static final class Settings {
         long records = 5_000_000;
         int partitions = 4;
         int parallelism = 2;
+        int runs = 1;
         String interval = "10s";
-        String javaOptions;
+        /** append: the orders as they are; window: a 1-minute tumbling window per customer. */
         String workload = "append";
+
         boolean untilEnd;
 
+        /** Whether the run reads to the end of the topic and is timed to the process's exit. */
         boolean untilEnd() {
             return untilEnd || workload.equals("window");
+        }
+        String javaOptions = "-Xms256m -Xmx2g -XX:+UseG1GC";
+        String profiler;
+        List<Path> distributions = List.of(Path.of("..", "deploy", "target", "floe", "bin", "floe")
+                .toAbsolutePath()
+                .normalize());
+
+        /** The JVM options of a run: the configured ones, plus the profiler's agent when asked. */
+        String javaOptions(Path runDirectory) {
+            if (profiler == null) {
+                return javaOptions;
+            }
+            // JFR output keeps the samples' times: jfrconv --from/--to cuts out the steady state
+            return javaOptions + " -agentpath:" + profiler + "=start,event=itimer,interval=5ms,jfr,file="
+                    + runDirectory.resolve("profile.jfr");
         }
 
         static Settings parse(String[] args) {
@@ -256,6 +293,9 @@ public final class IngestBenchmark {
                         break;
                     case "--parallelism":
                         settings.parallelism = Integer.parseInt(value);
+                        break;
+                    case "--runs":
+                        settings.runs = Integer.parseInt(value);
                         break;
                     case "--checkpoint-interval":
                         settings.interval = value;
@@ -274,83 +314,23 @@ public final class IngestBenchmark {
                         // a flag: no value to skip
                         i--;
                         break;
+                    case "--profiler":
+                        settings.profiler = Path.of(value).toAbsolutePath().toString();
+                        break;
+                    case "--floe":
+                        settings.distributions = Arrays.stream(value.split(","))
+                                .map(path -> Path.of(path).toAbsolutePath().normalize())
+                                .toList();
+                        break;
                     default:
-                        throw new IllegalArgumentException("unknown option " + args[i] + "; options: --records N"
-                                + " --partitions N --parallelism N --checkpoint-interval 10s --java-options '...'"
-                                + " --workload append|window --until-end");
+                        throw new IllegalArgumentException(
+                                "unknown option " + args[i] + "; options: --records N"
+                                        + " --partitions N --parallelism N --runs N --checkpoint-interval 10s"
+                                        + " --java-options '...' --profiler /path/libasyncProfiler.so --floe bin/floe[,bin/floe]"
+                                        + " --workload append|window --until-end");
                 }
             }
             return settings;
-        }
-    }
-
-    /** What one run measured. */
-    private record Result(
-            Duration elapsed,
-            Duration cpu,
-            long peakHeap,
-            long peakRss,
-            List<Snapshot> snapshots,
-            long records,
-            CheckpointSize checkpoint) {
-        /** Rows the table got: orders for the append workload, windows for the window workload. */
-        long rows() {
-            return snapshots.stream()
-                    .mapToLong(s -> Long.parseLong(s.summary().get("added-records")))
-                    .sum();
-        }
-
-        /** Records per second between the first and the last commit, excluding the first commit's rows. */
-        double steadyRate() {
-            if (snapshots.size() < 2) {
-                return Double.NaN;
-            }
-            Snapshot first = snapshots.get(0);
-            Snapshot last = snapshots.get(snapshots.size() - 1);
-            long rows = rows() - Long.parseLong(first.summary().get("added-records"));
-            return rows / ((last.timestampMillis() - first.timestampMillis()) / 1e3);
-        }
-
-        void print(GeneratorReport produced) {
-            double seconds = elapsed.toNanos() / 1e9;
-            double bytesPerRecord = (double) produced.payloadBytes() / produced.produced();
-            System.out.printf(
-                    "Ingested %,d records (%,d table rows) in %.1f s from process start: %,.0f records/s, %.1f"
-                            + " MB/s%n",
-                    records, rows(), seconds, records / seconds, records * bytesPerRecord / seconds / 1e6);
-            System.out.printf("Steady state (first to last commit): %,.0f table rows/s%n", steadyRate());
-            System.out.printf(
-                    "Largest checkpoint kept: %s, %,d bytes in %,d files (%,d bytes kept in all)%n",
-                    checkpoint.name(), checkpoint.bytes(), checkpoint.files(), checkpoint.keptBytes());
-            System.out.printf(
-                    "CPU %.1f s (%.2f CPU-s per million records), peak heap %,d MB, peak RSS %,d MB," + " %d commits%n",
-                    cpu.toNanos() / 1e9,
-                    cpu.toNanos() / 1e9 / (records / 1e6),
-                    peakHeap >> 20,
-                    peakRss >> 20,
-                    snapshots.size());
-        }
-
-        String json(Settings settings, GeneratorReport produced) throws Exception {
-            ObjectNode node = new ObjectMapper().createObjectNode();
-            node.put("when", Instant.now().toString());
-            node.put("workload", settings.workload);
-            node.put("untilEnd", settings.untilEnd());
-            node.put("records", records);
-            node.put("tableRows", rows());
-            node.put("checkpointBytes", checkpoint.bytes());
-            node.put("partitions", settings.partitions);
-            node.put("parallelism", settings.parallelism);
-            node.put("checkpointInterval", settings.interval);
-            node.put("payloadBytes", produced.payloadBytes());
-            node.put("seconds", elapsed.toMillis() / 1e3);
-            node.put("recordsPerSecond", records / (elapsed.toNanos() / 1e9));
-            node.put("steadyRecordsPerSecond", steadyRate());
-            node.put("cpuSeconds", cpu.toMillis() / 1e3);
-            node.put("peakHeapBytes", peakHeap);
-            node.put("peakRssBytes", peakRss);
-            node.put("commits", snapshots.size());
-            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(node);
         }
     }
 }

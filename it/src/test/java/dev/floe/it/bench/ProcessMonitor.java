@@ -4,39 +4,60 @@ import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.management.JMException;
 import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
 /**
- * Watches another JVM through the JDK's attach API: its heap in use (peak of samples every 100 ms),
- * its CPU time, and its peak resident set size from /proc.
+ * Watches another JVM through the JDK's attach API, every 250 ms: its heap in use, its CPU time, and
+ * the records its Kafka consumers fetched (the consumers' own {@code records-consumed-total}
+ * metric, which Kafka publishes in JMX), so that rates and CPU per record can be taken over any
+ * window of the run, for example the steady state after the warm-up. Peak RSS comes from /proc.
  */
 final class ProcessMonitor implements AutoCloseable {
+    private static final String CONSUMERS = "kafka.consumer:type=consumer-fetch-manager-metrics,client-id=*";
+
     private final long pid;
     private final JMXConnector connector;
+    private final MBeanServerConnection server;
     private final MemoryMXBean memory;
+    private final ThreadMXBean threads;
     private final com.sun.management.OperatingSystemMXBean system;
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    private final long startNanos = System.nanoTime();
+    private final List<Sample> samples = new ArrayList<>();
     private volatile long peakHeap;
-    private volatile long lastCpu;
-    private volatile long peakRss = -1;
+    private volatile long sampledPeakRss = -1;
+
+    /** One observation: nanoseconds since the monitor attached, process CPU nanoseconds, records fetched. */
+    record Sample(long nanos, long cpuNanos, long consumed) {}
 
     private ProcessMonitor(long pid, JMXConnector connector) throws IOException {
         this.pid = pid;
         this.connector = connector;
-        MBeanServerConnection server = connector.getMBeanServerConnection();
+        this.server = connector.getMBeanServerConnection();
         this.memory = ManagementFactory.newPlatformMXBeanProxy(
                 server, ManagementFactory.MEMORY_MXBEAN_NAME, MemoryMXBean.class);
+        this.threads = ManagementFactory.newPlatformMXBeanProxy(
+                server, ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
         this.system = ManagementFactory.newPlatformMXBeanProxy(
                 server, ManagementFactory.OPERATING_SYSTEM_MXBEAN_NAME, com.sun.management.OperatingSystemMXBean.class);
-        sampler.scheduleAtFixedRate(this::sample, 0, 100, TimeUnit.MILLISECONDS);
+        // every sample costs the watched process a few JMX calls: often enough for windows of seconds
+        sampler.scheduleAtFixedRate(this::sample, 0, 250, TimeUnit.MILLISECONDS);
     }
 
     static ProcessMonitor attach(long pid) throws Exception {
@@ -55,11 +76,44 @@ final class ProcessMonitor implements AutoCloseable {
             if (used > peakHeap) {
                 peakHeap = used;
             }
-            lastCpu = system.getProcessCpuTime();
-            peakRss = Math.max(peakRss, readPeakRss());
-        } catch (RuntimeException e) {
-            // the process is ending
+            long cpu = system.getProcessCpuTime();
+            sampledPeakRss = Math.max(sampledPeakRss, peakRssBytes());
+            long consumed = consumed();
+            synchronized (samples) {
+                samples.add(new Sample(System.nanoTime() - startNanos, cpu, consumed));
+            }
+        } catch (RuntimeException | IOException | JMException e) {
+            // the process is starting or ending: no sample this time
         }
+    }
+
+    private long consumed() throws IOException, JMException {
+        double total = 0;
+        for (ObjectName name : server.queryNames(new ObjectName(CONSUMERS), null)) {
+            Object value = server.getAttribute(name, "records-consumed-total");
+            if (value instanceof Number) {
+                total += ((Number) value).doubleValue();
+            }
+        }
+        return (long) total;
+    }
+
+    List<Sample> samples() {
+        synchronized (samples) {
+            return List.copyOf(samples);
+        }
+    }
+
+    /** CPU time of the whole process at the last sample: for a process that has exited, at most 250 ms short. */
+    long lastSampledCpuNanos() {
+        synchronized (samples) {
+            return samples.isEmpty() ? 0 : samples.get(samples.size() - 1).cpuNanos();
+        }
+    }
+
+    /** The largest peak resident set size sampled: what is known of a process that has exited. */
+    long sampledPeakRssBytes() {
+        return sampledPeakRss;
     }
 
     long peakHeapBytes() {
@@ -72,24 +126,32 @@ final class ProcessMonitor implements AutoCloseable {
     }
 
     /**
-     * CPU time of the whole process at the last sample: for a process that has exited since, at most
-     * 100 ms before its end.
+     * CPU time of the process's live Java threads, grouped by name with trailing numbers folded
+     * (the subtasks {@code floe-bench-0} and {@code floe-bench-1} are one group); what the process
+     * spent beyond them (GC, JIT compiler, exited threads) is under {@code "(other: GC, JIT, ended
+     * threads)"}.
      */
-    long lastSampledCpuNanos() {
-        return lastCpu;
-    }
-
-    /** The largest peak resident set size sampled, for a process that has exited since. */
-    long sampledPeakRssBytes() {
-        return peakRss;
+    Map<String, Long> cpuByThreadGroup() {
+        Map<String, Long> groups = new TreeMap<>();
+        long[] ids = threads.getAllThreadIds();
+        long javaThreads = 0;
+        for (ThreadInfo info : threads.getThreadInfo(ids)) {
+            if (info == null) {
+                continue;
+            }
+            long cpu = threads.getThreadCpuTime(info.getThreadId());
+            if (cpu <= 0) {
+                continue;
+            }
+            javaThreads += cpu;
+            groups.merge(info.getThreadName().replaceAll("[-#]?\\d+$", "-N").replaceAll("\\d+", "N"), cpu, Long::sum);
+        }
+        groups.put("(other: GC, JIT, ended threads)", cpuNanos() - javaThreads);
+        return groups;
     }
 
     /** Peak resident set size (VmHWM), or -1 where /proc does not say. */
     long peakRssBytes() {
-        return readPeakRss();
-    }
-
-    private long readPeakRss() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmHWM:")) {
@@ -103,15 +165,12 @@ final class ProcessMonitor implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         sampler.shutdownNow();
         try {
             connector.close();
         } catch (IOException e) {
-            // a process that has exited cannot answer the close: nothing is left open on its side
-            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                throw e;
-            }
+            // the process already ended, and its side of the connection with it
         }
     }
 }

@@ -1,9 +1,6 @@
 package dev.floe.it.benchmark;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.floe.deploy.demo.OrderSamples;
-import dev.floe.deploy.demo.OrderSchema;
 import dev.floe.engine.format.ConfluentAvroDecoder;
 import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.row.RowType;
@@ -11,12 +8,8 @@ import dev.floe.registry.CachingSchemaRegistry;
 import dev.floe.registry.HttpSchemaRegistryClient;
 import dev.floe.registry.RegistryClientConfig;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,9 +43,7 @@ public class OrdersDecodeBenchmark {
     /** Distinct orders cycled through, so that branch prediction does not learn one record. */
     private static final int RECORDS = 4096;
 
-    private static final int SCHEMA_ID = 1;
-
-    private HttpServer registry;
+    private OrdersSchemaServer registry;
     private CachingSchemaRegistry schemas;
     private ConfluentAvroDecoder decoder;
     private ByteBuffer[] values;
@@ -60,11 +51,10 @@ public class OrdersDecodeBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        registry = schemaServer();
-        String url = "http://127.0.0.1:" + registry.getAddress().getPort();
-        schemas = new CachingSchemaRegistry(new HttpSchemaRegistryClient(RegistryClientConfig.of(url)));
+        registry = OrdersSchemaServer.start();
+        schemas = new CachingSchemaRegistry(new HttpSchemaRegistryClient(RegistryClientConfig.of(registry.url())));
         decoder = new ConfluentAvroDecoder(schemas, RowType::of);
-        List<byte[]> orders = OrderSamples.framed(42, 1, RECORDS, SCHEMA_ID);
+        List<byte[]> orders = OrderSamples.framed(42, 1, RECORDS, OrdersSchemaServer.SCHEMA_ID);
         values = new ByteBuffer[RECORDS];
         for (int i = 0; i < RECORDS; i++) {
             values[i] = ByteBuffer.wrap(orders.get(i));
@@ -76,7 +66,7 @@ public class OrdersDecodeBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         schemas.close();
-        registry.stop(0);
+        registry.close();
     }
 
     @Benchmark
@@ -84,24 +74,5 @@ public class OrdersDecodeBenchmark {
         ByteBuffer value = values[next];
         next = (next + 1) & (RECORDS - 1);
         return decoder.decode(value);
-    }
-
-    /**
-     * A registry that answers the one request a cold cache makes, {@code GET /schemas/ids/1}, with
-     * the orders schema. The benchmark's warm cache never asks again.
-     */
-    private static HttpServer schemaServer() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        byte[] body = new ObjectMapper()
-                .writeValueAsBytes(Map.of("schema", OrderSchema.avro().toString()));
-        server.createContext("/schemas/ids/" + SCHEMA_ID, exchange -> {
-            exchange.getResponseHeaders().set("Content-Type", "application/vnd.schemaregistry.v1+json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        server.start();
-        return server;
     }
 }

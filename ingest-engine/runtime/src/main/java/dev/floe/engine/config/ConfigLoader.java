@@ -1,7 +1,7 @@
 package dev.floe.engine.config;
 
-import dev.floe.engine.pipeline.RestartStrategy;
 import dev.floe.engine.mapping.MappingReader;
+import dev.floe.engine.pipeline.RestartStrategy;
 import dev.floe.engine.spi.config.ConfigException;
 import dev.floe.engine.spi.config.ConfigOption;
 import dev.floe.engine.spi.config.ConfigProblem;

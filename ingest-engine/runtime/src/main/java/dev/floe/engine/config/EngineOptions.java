@@ -304,7 +304,13 @@ public final class EngineOptions {
     /** The keys of a pipeline, with the sink section's spec given by the installed sink. */
     static ConfigSpec pipeline(ConfigOption<ConfigSection> sinkSection) {
         List<ConfigOption<?>> options = new ArrayList<>(List.of(
-                PIPELINE_ID, SOURCE_SECTION, PARALLELISM, ON_ERROR, DEAD_LETTER_SECTION, RESTART_SECTION, StateOptions.SECTION));
+                PIPELINE_ID,
+                SOURCE_SECTION,
+                PARALLELISM,
+                ON_ERROR,
+                DEAD_LETTER_SECTION,
+                RESTART_SECTION,
+                StateOptions.SECTION));
         options.addAll(dev.floe.engine.mapping.MappingOptions.PIPELINE_OPTIONS);
         options.add(sinkSection);
         return ConfigSpec.of("pipeline", "One topic-to-table mapping", options);

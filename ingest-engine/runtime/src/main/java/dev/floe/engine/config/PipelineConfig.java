@@ -1,7 +1,7 @@
 package dev.floe.engine.config;
 
-import dev.floe.engine.pipeline.RestartStrategy;
 import dev.floe.engine.mapping.MappingConfig;
+import dev.floe.engine.pipeline.RestartStrategy;
 import dev.floe.engine.spi.sink.SinkDefinition;
 import java.util.Objects;
 

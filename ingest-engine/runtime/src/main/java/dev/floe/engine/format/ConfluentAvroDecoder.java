@@ -35,6 +35,10 @@ public final class ConfluentAvroDecoder {
     private final CachingSchemaRegistry registry;
     private final Function<org.apache.iceberg.Schema, RowType> targetType;
     private final Map<Integer, RowDecoder> decoders = new HashMap<>();
+    /** The decoder of the schema id met last: a topic's records nearly all share one, so no map lookup. */
+    private int lastSchemaId;
+
+    private RowDecoder lastDecoder;
     private byte[] copyBuffer = new byte[0];
 
     /**
@@ -61,10 +65,17 @@ public final class ConfluentAvroDecoder {
         } catch (MalformedPayloadException e) {
             throw new BadRecordException(EngineErrorCode.NOT_WIRE_FORMAT, e.getMessage());
         }
-        RowDecoder decoder = decoders.get(schemaId);
-        if (decoder == null) {
-            decoder = compile(schemaId);
-            decoders.put(schemaId, decoder);
+        RowDecoder decoder;
+        if (lastDecoder != null && schemaId == lastSchemaId) {
+            decoder = lastDecoder;
+        } else {
+            decoder = decoders.get(schemaId);
+            if (decoder == null) {
+                decoder = compile(schemaId);
+                decoders.put(schemaId, decoder);
+            }
+            lastSchemaId = schemaId;
+            lastDecoder = decoder;
         }
         byte[] bytes;
         int offset;
