@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  * itself says what is committed: the newest snapshot of this pipeline carries the last {@code
  * floe.checkpoint-id}; everything up to it is skipped, everything after it is committed in one
  * append with the checkpoint's id, offsets, resume offsets and lineage in the summary, and the
- * {@code floe-<pipeline>} tag moved to it. A commit whose outcome is unknown is resolved by
+ * {@code floe-<pipeline>} tag moved to it. An upsert table gets one row delta per checkpoint
+ * instead, in order, since equality deletes only hide rows committed before them. A commit whose outcome is unknown is resolved by
  * reading the table's history, never by committing blindly again.
  *
  * <p>A table whose commit fails and may be retried keeps its pending commits and is retried at

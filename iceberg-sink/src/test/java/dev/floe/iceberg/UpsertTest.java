@@ -199,4 +199,39 @@ class UpsertTest {
         assertThat(UpsertKey.checkDeleteWhen("op=D")).isNull();
         assertThat(UpsertKey.checkDeleteWhen("op D")).isEqualTo("'op D' is not 'column = value' (op = D, say)");
     }
+
+    @Test
+    void pendingCommitsKeepTheirDeleteManifestsAndOlderVersionsAreStillRead() {
+        PendingCommit commit = new PendingCommit(
+                4,
+                offsets("orders", 0, 10),
+                offsets("orders", 0, 20),
+                "uuid-1",
+                List.of(new PendingCommit.EncodedManifest(new byte[] {1, 2})),
+                1,
+                10,
+                100,
+                Map.of(),
+                List.of(new PendingCommit.EncodedManifest(new byte[] {3})));
+        byte[] encoded = PendingCommitsCodec.encode(
+                Map.of("shop.latest", new PendingCommitsCodec.TableState("uuid-1", List.of(commit))));
+        assertThat(new String(encoded, java.nio.charset.StandardCharsets.UTF_8)).startsWith("{\"version\":3,");
+        assertThat(PendingCommitsCodec.decode(encoded).get("shop.latest").pending())
+                .singleElement()
+                .satisfies(decoded -> {
+                    assertThat(decoded).isEqualTo(commit);
+                    assertThat(decoded.deleteManifests()).hasSize(1);
+                });
+        String version2 = "{\"version\":2,\"tables\":[{\"table\":\"shop.orders\",\"tableUuid\":\"u\",\"pending\":["
+                + "{\"checkpointId\":7,\"startOffsets\":{\"orders\":{\"0\":10}},\"offsets\":{\"orders\":{\"0\":12}},"
+                + "\"tableUuid\":\"u\",\"files\":1,\"records\":2,\"bytes\":3,\"manifests\":[\"AQI=\"],"
+                + "\"lineage\":{\"orders\":{\"0\":[2,10,11]}}}]}]}";
+        PendingCommit old = PendingCommitsCodec.decode(version2.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .get("shop.orders")
+                .pending()
+                .get(0);
+        assertThat(old.checkpointId()).isEqualTo(7);
+        assertThat(old.manifests()).containsExactly(new PendingCommit.EncodedManifest(new byte[] {1, 2}));
+        assertThat(old.deleteManifests()).isEmpty();
+    }
 }
