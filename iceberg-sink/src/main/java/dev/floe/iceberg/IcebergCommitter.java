@@ -26,15 +26,19 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
 import org.apache.iceberg.ManifestReader;
 import org.apache.iceberg.ManifestWriter;
 import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableUtil;
 import org.apache.iceberg.exceptions.CommitFailedException;
@@ -53,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * itself says what is committed: the newest snapshot of this pipeline carries the last {@code
  * floe.checkpoint-id}; everything up to it is skipped, everything after it is committed in one
  * append with the checkpoint's id, offsets, resume offsets and lineage in the summary, and the
- * {@code floe-<pipeline>} tag moved to it. A commit whose outcome is unknown is resolved by
+ * {@code floe-<pipeline>} tag moved to it. An upsert table gets one row delta per checkpoint
+ * instead, in order, since equality deletes only hide rows committed before them. A commit whose outcome is unknown is resolved by
  * reading the table's history, never by committing blindly again.
  *
  * <p>A table whose commit fails and may be retried keeps its pending commits and is retried at
@@ -93,12 +98,14 @@ final class IcebergCommitter implements SinkCommitter {
         for (Map.Entry<String, List<IcebergWriteResult.TableWrite>> entry : byTable.entrySet()) {
             String name = entry.getKey();
             List<DataFile> files = new ArrayList<>();
+            List<DeleteFile> deletes = new ArrayList<>();
             long records = 0;
             long bytes = 0;
             Map<SourcePartition, OffsetLineage.Range> lineage = new TreeMap<>();
             String uuid = null;
             for (IcebergWriteResult.TableWrite write : entry.getValue()) {
                 files.addAll(write.files());
+                deletes.addAll(write.deletes());
                 records += write.records();
                 bytes += write.bytes();
                 lineage = OffsetLineage.merge(lineage, write.lineage());
@@ -118,11 +125,12 @@ final class IcebergCommitter implements SinkCommitter {
                             checkpoint.startOffsets(),
                             checkpoint.offsets(),
                             uuid,
-                            writeManifests(name, table, checkpoint.checkpointId(), files),
+                            writeManifests(name, table, checkpoint.checkpointId(), files, false),
                             files.size(),
                             records,
                             bytes,
-                            lineage));
+                            lineage,
+                            writeManifests(name, table, checkpoint.checkpointId(), deletes, true)));
             tableUuids.put(name, uuid);
         }
         return PendingCommitsCodec.encode(state());
@@ -140,29 +148,43 @@ final class IcebergCommitter implements SinkCommitter {
         return state;
     }
 
-    /** Lists the files in one manifest per partition spec, next to the table's metadata. */
+    /**
+     * Lists the files in one manifest per partition spec, next to the table's metadata: data files
+     * in data manifests, delete files in delete manifests.
+     */
     private List<PendingCommit.EncodedManifest> writeManifests(
-            String name, Table table, long checkpointId, List<DataFile> files) {
-        Map<Integer, List<DataFile>> bySpec = new HashMap<>();
-        for (DataFile file : files) {
+            String name, Table table, long checkpointId, List<? extends ContentFile<?>> files, boolean deletes) {
+        Map<Integer, List<ContentFile<?>>> bySpec = new HashMap<>();
+        for (ContentFile<?> file : files) {
             bySpec.computeIfAbsent(file.specId(), id -> new ArrayList<>()).add(file);
         }
         int formatVersion = TableUtil.formatVersion(table);
         List<PendingCommit.EncodedManifest> manifests = new ArrayList<>();
-        String prefix = "floe-" + pipelineId + "-" + checkpointId + "-" + UUID.randomUUID();
+        String prefix = "floe-" + pipelineId + "-" + checkpointId + "-" + UUID.randomUUID() + (deletes ? "-d" : "");
         int index = 0;
-        for (Map.Entry<Integer, List<DataFile>> group : bySpec.entrySet()) {
+        for (Map.Entry<Integer, List<ContentFile<?>>> group : bySpec.entrySet()) {
             PartitionSpec spec = table.specs().get(group.getKey());
             String location =
                     ((HasTableOperations) table).operations().metadataFileLocation(prefix + "-m" + index++ + ".avro");
             OutputFile output = table.io().newOutputFile(location);
             try {
-                ManifestWriter<DataFile> writer =
-                        ManifestFiles.write(formatVersion, spec, output, UNCOMMITTED_SNAPSHOT_ID);
-                try (writer) {
-                    group.getValue().forEach(writer::add);
+                ManifestFile manifest;
+                if (deletes) {
+                    ManifestWriter<DeleteFile> writer =
+                            ManifestFiles.writeDeleteManifest(formatVersion, spec, output, UNCOMMITTED_SNAPSHOT_ID);
+                    try (writer) {
+                        group.getValue().forEach(file -> writer.add((DeleteFile) file));
+                    }
+                    manifest = writer.toManifestFile();
+                } else {
+                    ManifestWriter<DataFile> writer =
+                            ManifestFiles.write(formatVersion, spec, output, UNCOMMITTED_SNAPSHOT_ID);
+                    try (writer) {
+                        group.getValue().forEach(file -> writer.add((DataFile) file));
+                    }
+                    manifest = writer.toManifestFile();
                 }
-                manifests.add(new PendingCommit.EncodedManifest(ManifestFiles.encode(writer.toManifestFile())));
+                manifests.add(new PendingCommit.EncodedManifest(ManifestFiles.encode(manifest)));
             } catch (IOException | UncheckedIOException e) {
                 throw new RetriableException(
                         IcebergErrorCode.WRITE_FAILED,
@@ -241,7 +263,19 @@ final class IcebergCommitter implements SinkCommitter {
             if (held.isEmpty()) {
                 refuseForeignPipelines(table, name, toCommit.get(toCommit.size() - 1));
             }
-            append(target, table, toCommit, held);
+            if (sink.config().upsert()
+                    || toCommit.stream()
+                            .anyMatch(commit -> !commit.deleteManifests().isEmpty())) {
+                // one commit per checkpoint, in order: a checkpoint's equality deletes hide only rows
+                // committed before them, so a later checkpoint's deletes must follow the earlier rows
+                Optional<CommittedPosition> previous = held;
+                for (PendingCommit commit : toCommit) {
+                    append(target, table, List.of(commit), previous);
+                    previous = Optional.of(new CommittedPosition(commit.checkpointId(), commit.offsets()));
+                }
+            } else {
+                append(target, table, toCommit, held);
+            }
         }
         for (PendingCommit commit : due) {
             deleteManifests(table, name, commit);
@@ -316,19 +350,32 @@ final class IcebergCommitter implements SinkCommitter {
             PendingCommit newest,
             long started) {
         String name = target.name();
-        AppendFiles append = table.newAppend();
+        boolean withDeletes =
+                commits.stream().anyMatch(commit -> !commit.deleteManifests().isEmpty());
+        AppendFiles appendFiles = withDeletes ? null : table.newAppend();
+        RowDelta rowDelta = withDeletes ? table.newRowDelta() : null;
+        SnapshotUpdate<?> append = withDeletes ? rowDelta : appendFiles;
         int files = 0;
+        int deleteFiles = 0;
         long records = 0;
         long bytes = 0;
         List<Long> fileSizes = new ArrayList<>();
         Map<SourcePartition, OffsetLineage.Range> lineage = new TreeMap<>();
         for (PendingCommit commit : commits) {
             for (DataFile file : readManifests(table, name, commit)) {
-                append.appendFile(file);
+                if (withDeletes) {
+                    rowDelta.addRows(file);
+                } else {
+                    appendFiles.appendFile(file);
+                }
                 files++;
                 records += file.recordCount();
                 bytes += file.fileSizeInBytes();
                 fileSizes.add(file.fileSizeInBytes());
+            }
+            for (DeleteFile file : readDeleteManifests(table, name, commit)) {
+                rowDelta.addDeletes(file);
+                deleteFiles++;
             }
             lineage = OffsetLineage.merge(lineage, commit.lineage());
         }
@@ -387,12 +434,13 @@ final class IcebergCommitter implements SinkCommitter {
         observer.committed(new TableCommit(
                 name, newest.checkpointId(), records, bytes, Duration.ofNanos(System.nanoTime() - started), fileSizes));
         LOG.info(
-                "Committed checkpoint {} of pipeline {} to table {}: {} files, {} rows in {} ms",
+                "Committed checkpoint {} of pipeline {} to table {}: {} files, {} rows, {} delete files in {} ms",
                 newest.checkpointId(),
                 pipelineId,
                 name,
                 files,
                 records,
+                deleteFiles,
                 (System.nanoTime() - started) / 1_000_000);
     }
 
@@ -530,8 +578,32 @@ final class IcebergCommitter implements SinkCommitter {
         return files;
     }
 
+    private List<DeleteFile> readDeleteManifests(Table table, String name, PendingCommit commit) {
+        List<DeleteFile> files = new ArrayList<>();
+        for (PendingCommit.EncodedManifest encoded : commit.deleteManifests()) {
+            try {
+                ManifestFile manifest = ManifestFiles.decode(encoded.bytes());
+                try (ManifestReader<DeleteFile> reader =
+                        ManifestFiles.readDeleteManifest(manifest, table.io(), table.specs())) {
+                    for (DeleteFile file : reader) {
+                        files.add(file.copy());
+                    }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                throw new RetriableException(
+                        IcebergErrorCode.COMMIT_FAILED,
+                        "Cannot read the delete manifest of checkpoint " + commit.checkpointId() + " of table " + name
+                                + ": " + e,
+                        e);
+            }
+        }
+        return files;
+    }
+
     private void deleteManifests(Table table, String name, PendingCommit commit) {
-        for (PendingCommit.EncodedManifest encoded : commit.manifests()) {
+        List<PendingCommit.EncodedManifest> all = new ArrayList<>(commit.manifests());
+        all.addAll(commit.deleteManifests());
+        for (PendingCommit.EncodedManifest encoded : all) {
             try {
                 table.io().deleteFile(ManifestFiles.decode(encoded.bytes()).path());
             } catch (IOException | RuntimeException e) {

@@ -35,6 +35,10 @@ public enum IcebergErrorCode implements ErrorCode {
     FENCED(ErrorCategory.USER),
     /** Another pipeline already ingests the same topics into the table. */
     FOREIGN_PIPELINE(ErrorCategory.USER),
+    /** An upsert table's identifier fields are missing, nullable or do not cover its partition columns. */
+    UPSERT_KEY_INVALID(ErrorCategory.USER),
+    /** A subtask's distinct upsert keys of one checkpoint outgrew sortBufferRows. */
+    UPSERT_BUFFER_FULL(ErrorCategory.USER),
     /** Stored pending commits that cannot be read back. */
     PENDING_STATE_CORRUPT(ErrorCategory.INTERNAL);
 

@@ -107,6 +107,25 @@ public final class IcebergOptions {
             .defaultValue(true)
             .description("Create the table from the first record's schema when it does not exist");
 
+    public static final ConfigOption<String> MODE = ConfigOption.string("mode")
+            .defaultValue("append")
+            .constraint(mode -> mode.equals("append") || mode.equals("upsert"), "append or upsert")
+            .description("append: every record becomes a row. upsert: the table keeps one row per key of its identifier"
+                    + " fields, the last record written of that key; older rows of the key stop being visible"
+                    + " (equality deletes, format v2 or later)");
+
+    public static final ConfigOption<List<String>> IDENTIFIER_FIELDS = ConfigOption.of(
+                    "identifierFields", ValueType.STRING_LIST)
+            .defaultValue(List.of())
+            .description("For mode upsert: the key columns (top level, required). They become the identifier fields"
+                    + " of a table Floe creates; default: the existing table's identifier fields. Partition columns"
+                    + " must be among them");
+
+    public static final ConfigOption<String> DELETE_WHEN = ConfigOption.string("deleteWhen")
+            .constraint(condition -> UpsertKey.checkDeleteWhen(condition) == null, "column = value")
+            .description("For mode upsert: 'column = value'; a record whose column holds the value (compared as"
+                    + " text) deletes its key instead of being written (op = D, say)");
+
     public static final ConfigSpec SINK = ConfigSpec.of(
             "sink",
             "A pipeline's Iceberg table",
@@ -120,5 +139,8 @@ public final class IcebergOptions {
                     MAX_OPEN_FILES,
                     TABLE_PROPERTIES,
                     CREATE_TABLE,
-                    FORMER_IDS));
+                    FORMER_IDS,
+                    MODE,
+                    IDENTIFIER_FIELDS,
+                    DELETE_WHEN));
 }

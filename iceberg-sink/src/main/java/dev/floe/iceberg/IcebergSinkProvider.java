@@ -59,6 +59,15 @@ public final class IcebergSinkProvider implements SinkProvider {
                 sink.problem(IcebergOptions.SORT_BY, problem);
             }
         }
+        boolean upsert = "upsert".equals(sink.get(IcebergOptions.MODE));
+        List<String> identifierFields = sink.get(IcebergOptions.IDENTIFIER_FIELDS);
+        String deleteWhen = sink.get(IcebergOptions.DELETE_WHEN);
+        if (!upsert && !identifierFields.isEmpty()) {
+            sink.problem(IcebergOptions.IDENTIFIER_FIELDS, "identifier fields are for mode: upsert");
+        }
+        if (!upsert && deleteWhen != null) {
+            sink.problem(IcebergOptions.DELETE_WHEN, "deleteWhen is for mode: upsert");
+        }
         String table = sink.get(IcebergOptions.TABLE);
         DataSize targetFileSize = sink.get(IcebergOptions.TARGET_FILE_SIZE);
         TableConfig tableConfig = new TableConfig(
@@ -71,7 +80,10 @@ public final class IcebergSinkProvider implements SinkProvider {
                 sink.get(IcebergOptions.CREATE_TABLE),
                 sink.get(IcebergOptions.FORMER_IDS),
                 sortBy,
-                sink.get(IcebergOptions.SORT_BUFFER_ROWS));
+                sink.get(IcebergOptions.SORT_BUFFER_ROWS),
+                upsert,
+                identifierFields,
+                deleteWhen);
         return new IcebergSinkDefinition(pipelineId, catalog, tableConfig);
     }
 }

@@ -5,6 +5,7 @@ import dev.floe.engine.spi.sink.WriteResult;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
 
 /**
  * What one writer finished for a checkpoint, per table.
@@ -35,16 +36,28 @@ record IcebergWriteResult(Map<String, TableWrite> tables, int mostOpenFiles) imp
      * @param records rows in them
      * @param bytes their size
      * @param lineage where their rows came from
+     * @param deletes for an upsert table, the equality delete files of the keys written
      */
     record TableWrite(
             String tableUuid,
             List<DataFile> files,
             long records,
             long bytes,
-            Map<SourcePartition, OffsetLineage.Range> lineage) {
+            Map<SourcePartition, OffsetLineage.Range> lineage,
+            List<DeleteFile> deletes) {
         TableWrite {
             files = List.copyOf(files);
             lineage = Map.copyOf(lineage);
+            deletes = List.copyOf(deletes);
+        }
+
+        TableWrite(
+                String tableUuid,
+                List<DataFile> files,
+                long records,
+                long bytes,
+                Map<SourcePartition, OffsetLineage.Range> lineage) {
+            this(tableUuid, files, records, bytes, lineage, List.of());
         }
     }
 }

@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  * @param records rows in them
  * @param bytes their size
  * @param lineage per source partition, how many rows and their first and last offset
+ * @param deleteManifests for an upsert table, the delete manifests listing the checkpoint's
+ *     equality delete files, encoded as {@code manifests} are
  */
 record PendingCommit(
         long checkpointId,
@@ -32,13 +34,29 @@ record PendingCommit(
         int files,
         long records,
         long bytes,
-        Map<SourcePartition, OffsetLineage.Range> lineage) {
+        Map<SourcePartition, OffsetLineage.Range> lineage,
+        List<EncodedManifest> deleteManifests) {
     PendingCommit {
+        deleteManifests = List.copyOf(deleteManifests);
         Objects.requireNonNull(startOffsets, "startOffsets");
         Objects.requireNonNull(offsets, "offsets");
         Objects.requireNonNull(tableUuid, "tableUuid");
         manifests = List.copyOf(manifests);
         lineage = new TreeMap<>(lineage);
+    }
+
+    /** A commit of data files only. */
+    PendingCommit(
+            long checkpointId,
+            SourceOffsets startOffsets,
+            SourceOffsets offsets,
+            String tableUuid,
+            List<EncodedManifest> manifests,
+            int files,
+            long records,
+            long bytes,
+            Map<SourcePartition, OffsetLineage.Range> lineage) {
+        this(checkpointId, startOffsets, offsets, tableUuid, manifests, files, records, bytes, lineage, List.of());
     }
 
     /** One manifest, as Iceberg encodes its description. */

@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The sink's part of a checkpoint: its pending commits per table, as JSON. Version 2 (written):
+ * The sink's part of a checkpoint: its pending commits per table, as JSON. Version 3 (written)
+ * is version 2 where an upsert table's commit also has {@code "deleteManifests":["&lt;base64&gt;"]},
+ * its delete manifests. Version 2 (read):
  *
  * <pre>
  * {"version":2,"tables":[{"table":"demo.orders","tableUuid":"...","pending":[{"checkpointId":7,
@@ -28,7 +30,7 @@ import java.util.TreeMap;
  * its commits without start offsets and lineage.
  */
 final class PendingCommitsCodec {
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PendingCommitsCodec() {}
@@ -70,6 +72,12 @@ final class PendingCommitsCodec {
                     manifests.add(Base64.getEncoder().encodeToString(manifest.bytes()));
                 }
                 node.set("lineage", lineage(commit.lineage()));
+                if (!commit.deleteManifests().isEmpty()) {
+                    ArrayNode deletes = node.putArray("deleteManifests");
+                    for (PendingCommit.EncodedManifest manifest : commit.deleteManifests()) {
+                        deletes.add(Base64.getEncoder().encodeToString(manifest.bytes()));
+                    }
+                }
             }
         });
         try {
@@ -129,7 +137,7 @@ final class PendingCommitsCodec {
         Map<String, TableState> tables = new LinkedHashMap<>();
         if (version == 1) {
             tables.put(root.path("table").asText(), table(root));
-        } else if (version == VERSION) {
+        } else if (version == 2 || version == VERSION) {
             for (JsonNode table : root.path("tables")) {
                 tables.put(table.path("table").asText(), table(table));
             }
@@ -140,14 +148,18 @@ final class PendingCommitsCodec {
         return tables;
     }
 
+    private static List<PendingCommit.EncodedManifest> manifests(JsonNode array) {
+        List<PendingCommit.EncodedManifest> manifests = new ArrayList<>();
+        for (JsonNode manifest : array) {
+            manifests.add(new PendingCommit.EncodedManifest(Base64.getDecoder().decode(manifest.asText())));
+        }
+        return manifests;
+    }
+
     private static TableState table(JsonNode table) {
         List<PendingCommit> pending = new ArrayList<>();
         for (JsonNode node : table.path("pending")) {
-            List<PendingCommit.EncodedManifest> manifests = new ArrayList<>();
-            for (JsonNode manifest : node.path("manifests")) {
-                manifests.add(
-                        new PendingCommit.EncodedManifest(Base64.getDecoder().decode(manifest.asText())));
-            }
+            List<PendingCommit.EncodedManifest> manifests = manifests(node.path("manifests"));
             pending.add(new PendingCommit(
                     node.path("checkpointId").asLong(),
                     node.has("startOffsets") ? OffsetsJson.read(node.get("startOffsets")) : SourceOffsets.empty(),
@@ -157,7 +169,8 @@ final class PendingCommitsCodec {
                     node.path("files").asInt(),
                     node.path("records").asLong(),
                     node.path("bytes").asLong(),
-                    node.has("lineage") ? lineage(node.get("lineage")) : Map.of()));
+                    node.has("lineage") ? lineage(node.get("lineage")) : Map.of(),
+                    manifests(node.path("deleteManifests"))));
         }
         return new TableState(
                 table.hasNonNull("tableUuid") ? table.get("tableUuid").asText() : null, pending);

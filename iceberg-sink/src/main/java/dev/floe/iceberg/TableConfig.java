@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param formerIds ids this pipeline had before it was renamed: their commits count as its own
  * @param sortBy the sort order of a table Floe creates (see {@link SortOrders})
  * @param sortBufferRows rows a subtask buffers to sort them within files, over every table it writes
+ * @param upsert whether the table keeps one row per key (mode upsert) instead of appending
+ * @param identifierFields for upsert, the key columns; empty for the existing table's own
+ * @param deleteWhen for upsert, {@code column = value} marking records that delete their key; null for none
  */
 public record TableConfig(
         String name,
@@ -29,7 +32,10 @@ public record TableConfig(
         boolean createTable,
         List<String> formerIds,
         List<String> sortBy,
-        int sortBufferRows) {
+        int sortBufferRows,
+        boolean upsert,
+        List<String> identifierFields,
+        String deleteWhen) {
     /** The default of {@link #sortBufferRows}. */
     public static final int DEFAULT_SORT_BUFFER_ROWS = 100_000;
 
@@ -39,9 +45,38 @@ public record TableConfig(
         properties = Map.copyOf(properties);
         formerIds = List.copyOf(formerIds);
         sortBy = List.copyOf(sortBy);
+        identifierFields = List.copyOf(identifierFields);
         if (sortBufferRows < 1) {
             throw new IllegalArgumentException("sortBufferRows must be at least 1, not " + sortBufferRows);
         }
+    }
+
+    /** An appending config. */
+    public TableConfig(
+            String name,
+            List<String> partitionBy,
+            int formatVersion,
+            long targetFileSize,
+            int maxOpenFiles,
+            Map<String, String> properties,
+            boolean createTable,
+            List<String> formerIds,
+            List<String> sortBy,
+            int sortBufferRows) {
+        this(
+                name,
+                partitionBy,
+                formatVersion,
+                targetFileSize,
+                maxOpenFiles,
+                properties,
+                createTable,
+                formerIds,
+                sortBy,
+                sortBufferRows,
+                false,
+                List.of(),
+                null);
     }
 
     /** A config of tables created unsorted. */

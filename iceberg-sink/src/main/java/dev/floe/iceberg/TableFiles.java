@@ -13,16 +13,20 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.SortOrderComparators;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.deletes.EqualityDeleteWriter;
 import org.apache.iceberg.io.DataWriter;
 import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.parquet.Parquet;
@@ -52,6 +56,10 @@ final class TableFiles {
     private final OpenFiles openFiles;
     private final Map<RowType, Bound> bound = new IdentityHashMap<>();
     private final List<DataFile> finished = new ArrayList<>();
+    private final List<DeleteFile> deletes = new ArrayList<>();
+    /** For an upsert table, each key's latest row of this checkpoint, in the order keys came. */
+    private final Map<Row, Latest> latestByKey = new LinkedHashMap<>();
+
     private OffsetLineage lineage = new OffsetLineage();
     private RowType lastType;
     private Bound last;
@@ -92,6 +100,10 @@ final class TableFiles {
             }
         }
         Row tableRow = current.binding.fitting == null ? row : current.binding.fitting.apply(row);
+        if (current.binding.upsertKey != null) {
+            upsert(current, tableRow, row);
+            return;
+        }
         OpenFile file = current.fileFor(tableRow);
         if (file.buffer != null) {
             // sorted when the file is written out; the row is copied off the fetch buffer
@@ -124,6 +136,65 @@ final class TableFiles {
             if (file.writer.length() * ratio >= current.targetFileSize) {
                 close(file);
             }
+        }
+    }
+
+    /**
+     * Keeps the row as its key's latest of this checkpoint, replacing an earlier one: a checkpoint
+     * writes one row per key (none for a key whose latest record deletes it), and an equality delete
+     * of every key it touched hides the key's rows of earlier checkpoints.
+     */
+    private void upsert(Bound current, Row tableRow, Row row) {
+        UpsertKey upsertKey = current.binding.upsertKey;
+        Row key = upsertKey.key(tableRow);
+        Latest latest = new Latest(current, upsertKey.deletes(tableRow) ? null : tableRow.detach());
+        if (latestByKey.put(key, latest) == null && openFiles.buffered()) {
+            throw new FatalException(
+                    IcebergErrorCode.UPSERT_BUFFER_FULL,
+                    "Cannot upsert the record at " + row.originTopic() + "-" + row.originPartition() + "@"
+                            + row.originOffset() + " into table " + target.name() + ": subtask " + subtask
+                            + " holds " + latestByKey.size() + " distinct keys of this checkpoint, the bound"
+                            + " sink.sortBufferRows; raise it or checkpoint more often");
+        }
+        if (row.originTopic() != null) {
+            lineage.add(row.originTopic(), row.originPartition(), row.originOffset());
+        }
+        records++;
+    }
+
+    /** Writes the checkpoint's latest row of each upsert key, and the equality deletes of every key. */
+    private void writeUpserts() {
+        if (latestByKey.isEmpty()) {
+            return;
+        }
+        Map<Bound, Map<Object, List<Row>>> rows = new IdentityHashMap<>();
+        Map<Object, List<Row>> keys = new HashMap<>();
+        Bound newest = null;
+        for (Map.Entry<Row, Latest> entry : latestByKey.entrySet()) {
+            Latest latest = entry.getValue();
+            Bound owner = latest.bound;
+            newest = owner;
+            Object partition;
+            if (latest.row == null) {
+                // a delete: its key is in the same partition as the key's rows, which partition by key columns
+                partition = owner.partitionOfKey(entry.getKey());
+            } else {
+                partition = owner.partitionOf(latest.row);
+                rows.computeIfAbsent(owner, bound -> new HashMap<>())
+                        .computeIfAbsent(partition, p -> new ArrayList<>())
+                        .add(latest.row);
+            }
+            keys.computeIfAbsent(partition, p -> new ArrayList<>()).add(entry.getKey());
+        }
+        openFiles.unbuffered(latestByKey.size());
+        latestByKey.clear();
+        rows.forEach((owner, byPartition) -> byPartition.forEach((partition, list) -> {
+            OpenFile file = new OpenFile(owner, partition, null);
+            file.buffer = list;
+            writeBuffered(file, false);
+        }));
+        for (Map.Entry<Object, List<Row>> entry : keys.entrySet()) {
+            deletes.add(newest.writeEqualityDeletes(entry.getKey(), entry.getValue()));
         }
     }
 
@@ -182,13 +253,21 @@ final class TableFiles {
      * size asks for, each sorted.
      */
     private void writeSorted(OpenFile file) {
+        writeBuffered(file, true);
+    }
+
+    private void writeBuffered(OpenFile file, boolean counted) {
         List<Row> rows = file.buffer;
         file.buffer = new ArrayList<>();
-        openFiles.unbuffered(rows.size());
+        if (counted) {
+            openFiles.unbuffered(rows.size());
+        }
         if (rows.isEmpty()) {
             return;
         }
-        rows.sort(file.owner.order);
+        if (file.owner.order != null) {
+            rows.sort(file.owner.order);
+        }
         double ratio = sizeOverEstimate == 0 ? 1 : sizeOverEstimate;
         DataWriter<Row> writer = null;
         int sinceCheck = 0;
@@ -226,16 +305,18 @@ final class TableFiles {
                 close(file);
             }
         }
+        writeUpserts();
         if (skipped > 0) {
             LOG.info("Subtask {} skipped {} records table {} already held", subtask, skipped, target.name());
             skipped = 0;
         }
-        if (finished.isEmpty()) {
+        if (finished.isEmpty() && deletes.isEmpty()) {
             return null;
         }
         IcebergWriteResult.TableWrite write =
-                new IcebergWriteResult.TableWrite(tableUuid, finished, records, bytes, lineage.ranges());
+                new IcebergWriteResult.TableWrite(tableUuid, finished, records, bytes, lineage.ranges(), deletes);
         finished.clear();
+        deletes.clear();
         lineage = new OffsetLineage();
         records = 0;
         bytes = 0;
@@ -244,6 +325,16 @@ final class TableFiles {
 
     /** Abandons what was not handed over; uncommitted files are deleted where possible. */
     void abandon() {
+        openFiles.unbuffered(latestByKey.size());
+        latestByKey.clear();
+        for (DeleteFile file : deletes) {
+            try {
+                bound.values().iterator().next().table.io().deleteFile(file.location());
+            } catch (RuntimeException e) {
+                LOG.debug("Cannot delete uncommitted file {}: {}", file.location(), e.toString());
+            }
+        }
+        deletes.clear();
         for (Bound each : bound.values()) {
             for (OpenFile file : each.files.values()) {
                 openFiles.remove(file);
@@ -307,6 +398,68 @@ final class TableFiles {
             }
         }
 
+        /** The partition of a table row, owned (copied); the unpartitioned marker for none. */
+        Object partitionOf(Row row) {
+            if (partitionKey == null) {
+                return UNPARTITIONED;
+            }
+            partitionKey.partition(partitionSource.wrap(row));
+            return partitionKey.copy();
+        }
+
+        /** The partition of a key's rows: the table partitions by key columns only (see {@link UpsertKey}). */
+        Object partitionOfKey(Row key) {
+            if (partitionKey == null) {
+                return UNPARTITIONED;
+            }
+            Row row = new Row(binding.rowType);
+            List<org.apache.iceberg.types.Types.NestedField> columns =
+                    table.schema().columns();
+            List<org.apache.iceberg.types.Types.NestedField> keyColumns =
+                    key.type().struct().fields();
+            for (int i = 0; i < keyColumns.size(); i++) {
+                row.set(
+                        columns.indexOf(
+                                table.schema().findField(keyColumns.get(i).fieldId())),
+                        key.get(i, Object.class));
+            }
+            return partitionOf(row);
+        }
+
+        /** Writes the equality deletes of {@code keys}, all of one partition. */
+        DeleteFile writeEqualityDeletes(Object key, List<Row> keys) {
+            StructLike partition = key == UNPARTITIONED ? null : (StructLike) key;
+            UpsertKey upsertKey = binding.upsertKey;
+            Schema keySchema = upsertKey.keySchema();
+            EqualityDeleteWriter<Row> writer;
+            try {
+                writer = Parquet.writeDeletes(
+                                partition == null ? factory.newOutputFile() : factory.newOutputFile(spec, partition))
+                        .forTable(table)
+                        .withSpec(spec)
+                        .withPartition(partition)
+                        .rowSchema(keySchema)
+                        .createWriterFunc(message -> RowParquetWriters.build(keySchema, message))
+                        .equalityFieldIds(upsertKey.fieldIds())
+                        .overwrite()
+                        .buildEqualityWriter();
+                try (writer) {
+                    for (Row each : keys) {
+                        writer.write(each);
+                    }
+                }
+            } catch (IOException | UncheckedIOException e) {
+                throw new RetriableException(
+                        IcebergErrorCode.WRITE_FAILED,
+                        "Cannot write an equality delete file of table " + target.name() + " in " + table.location()
+                                + ": " + e,
+                        e);
+            }
+            DeleteFile file = writer.toDeleteFile();
+            bytes += file.fileSizeInBytes();
+            return file;
+        }
+
         OpenFile fileFor(Row row) {
             Object key;
             if (partitionKey == null) {
@@ -357,6 +510,9 @@ final class TableFiles {
             }
         }
     }
+
+    /** An upsert key's latest row of the checkpoint, and how it binds; a null row deletes the key. */
+    private record Latest(Bound bound, Row row) {}
 
     /** A data file being written, and how many rows went in since its size was last checked. */
     private final class OpenFile extends OpenFiles.Entry {

@@ -212,7 +212,9 @@ final class TableTarget {
                 throw new IllegalStateException("Cannot write rows of a nested type " + type + " to table " + name);
             }
             RowType own = rowType(type.schema());
-            binding = new Binding(table, own, RowFitting.between(type, own, name));
+            UpsertKey key =
+                    sink.config().upsert() ? UpsertKey.of(table.schema(), table.spec(), sink.config(), name) : null;
+            binding = new Binding(table, own, RowFitting.between(type, own, name), key);
             bindings.put(type, binding);
         }
         return binding;
@@ -278,6 +280,10 @@ final class TableTarget {
                     "Cannot create table " + name + " for pipeline " + sink.pipelineId() + ": " + e.getMessage(),
                     e);
         }
+        if (config.upsert()) {
+            // identifier fields are part of the schema; they must be required columns of the records
+            produced = new Schema(produced.columns(), UpsertKey.forNewTable(produced, config, name));
+        }
         Map<String, String> properties = new HashMap<>();
         properties.put(TableProperties.FORMAT_VERSION, Integer.toString(config.formatVersion()));
         properties.putAll(config.properties());
@@ -339,7 +345,11 @@ final class TableTarget {
         /** How rows of the bound type become rows of the table's; null when they already are. */
         final RowFitting fitting;
 
-        Binding(Table table, RowType rowType, RowFitting fitting) {
+        /** For an upsert table, the key of its rows; null when appending. */
+        final UpsertKey upsertKey;
+
+        Binding(Table table, RowType rowType, RowFitting fitting, UpsertKey upsertKey) {
+            this.upsertKey = upsertKey;
             this.writeTable = SerializableTable.copyOf(table);
             this.rowType = rowType;
             this.tableUuid = table.uuid().toString();

@@ -123,7 +123,8 @@ final class FloeRun {
             long peakRss = exited ? monitor.sampledPeakRssBytes() : monitor.peakRssBytes();
             long peakHeap = monitor.peakHeapBytes();
             List<Snapshot> snapshots = snapshots(probe);
-            CheckpointSize checkpoint = CheckpointSize.largest(directory.resolve("checkpoints").resolve(PIPELINE));
+            CheckpointSize checkpoint =
+                    CheckpointSize.largest(directory.resolve("checkpoints").resolve(PIPELINE));
             System.out.printf(
                     "  largest checkpoint kept: %s, %,d bytes in %,d files (%,d bytes kept in all)%n",
                     checkpoint.name(), checkpoint.bytes(), checkpoint.files(), checkpoint.keptBytes());

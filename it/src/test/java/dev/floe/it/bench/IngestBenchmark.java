@@ -264,6 +264,7 @@ public final class IngestBenchmark {
         boolean untilEnd() {
             return untilEnd || workload.equals("window");
         }
+
         String javaOptions = "-Xms256m -Xmx2g -XX:+UseG1GC";
         String profiler;
         List<Path> distributions = List.of(Path.of("..", "deploy", "target", "floe", "bin", "floe")
@@ -323,11 +324,10 @@ public final class IngestBenchmark {
                                 .toList();
                         break;
                     default:
-                        throw new IllegalArgumentException(
-                                "unknown option " + args[i] + "; options: --records N"
-                                        + " --partitions N --parallelism N --runs N --checkpoint-interval 10s"
-                                        + " --java-options '...' --profiler /path/libasyncProfiler.so --floe bin/floe[,bin/floe]"
-                                        + " --workload append|window --until-end");
+                        throw new IllegalArgumentException("unknown option " + args[i] + "; options: --records N"
+                                + " --partitions N --parallelism N --runs N --checkpoint-interval 10s"
+                                + " --java-options '...' --profiler /path/libasyncProfiler.so --floe bin/floe[,bin/floe]"
+                                + " --workload append|window --until-end");
                 }
             }
             return settings;
