@@ -94,10 +94,14 @@ public final class AuditCommand implements Callable<Integer> {
                 continue;
             }
             Catalog catalog = candidate.tables().catalog().load();
-            for (String name : candidate.tableNames(catalog)) {
-                if (table == null || table.equals(name)) {
-                    audits.add(audit(floeConfig, candidate, catalog, name));
+            try {
+                for (String name : candidate.tableNames(catalog)) {
+                    if (table == null || table.equals(name)) {
+                        audits.add(audit(floeConfig, candidate, catalog, name));
+                    }
                 }
+            } finally {
+                ConfiguredTables.closeQuietly(catalog);
             }
         }
         if (audits.isEmpty()) {

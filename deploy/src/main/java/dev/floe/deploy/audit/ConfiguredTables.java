@@ -6,6 +6,7 @@ import dev.floe.engine.config.FloeConfig;
 import dev.floe.engine.config.PipelineConfig;
 import dev.floe.iceberg.SinkTables;
 import dev.floe.iceberg.SnapshotMarkers;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,5 +84,16 @@ record ConfiguredTables(PipelineConfig pipeline, SinkTables tables) {
             SinkTables.of(pipeline.sink()).ifPresent(tables -> all.add(new ConfiguredTables(pipeline, tables)));
         }
         return all;
+    }
+
+    /** Closes a catalog that holds connections (JDBC, REST); a CLI run ends right after anyway. */
+    static void closeQuietly(Catalog catalog) {
+        if (catalog instanceof Closeable closeable) {
+            try {
+                closeable.close();
+            } catch (IOException | RuntimeException e) {
+                // nothing is left to do with the catalog
+            }
+        }
     }
 }

@@ -104,8 +104,12 @@ public final class TablesCommand implements Callable<Integer> {
         List<TableState> states = new ArrayList<>();
         for (ConfiguredTables target : ConfiguredTables.of(floeConfig)) {
             Catalog catalog = target.tables().catalog().load();
-            for (String name : target.tableNames(catalog)) {
-                states.add(state(catalog, target, name));
+            try {
+                for (String name : target.tableNames(catalog)) {
+                    states.add(state(catalog, target, name));
+                }
+            } finally {
+                ConfiguredTables.closeQuietly(catalog);
             }
         }
         Set<SourcePartition> partitions = new HashSet<>();

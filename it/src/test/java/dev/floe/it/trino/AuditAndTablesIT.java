@@ -140,6 +140,15 @@ class AuditAndTablesIT {
             assertThat(offsets.get("lag").asLong()).isZero();
         }
 
+        Run tablesHuman = floe("tables", "--config", config.toString());
+        assertThat(tablesHuman.exitCode()).isZero();
+        assertThat(tablesHuman.out())
+                .contains(TABLE + " (pipeline " + PIPELINE + ")")
+                .contains(String.format("%,d rows", report.valid()))
+                .contains("last Floe commit: checkpoint "
+                        + lastCommit.get("checkpointId").asLong())
+                .contains(String.format("committed %,d, end %,d, lag 0", ends.get(0), ends.get(0)));
+
         // a commit behind Floe's back: partition 0 covered again from 3 before its end (duplicates),
         // partition 1 resumed 5 after its end (lost rows)
         long checkpoint = lastCommit.get("checkpointId").asLong() + 1;
