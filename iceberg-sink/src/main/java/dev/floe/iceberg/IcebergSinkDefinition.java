@@ -21,6 +21,18 @@ final class IcebergSinkDefinition implements SinkDefinition {
         this.table = table;
     }
 
+    String pipelineId() {
+        return pipelineId;
+    }
+
+    CatalogConfig catalog() {
+        return catalog;
+    }
+
+    TableConfig table() {
+        return table;
+    }
+
     @Override
     public String describe() {
         return "iceberg table" + (TableRouter.of(table.name()).isFixed() ? " " : "s ") + catalog.name() + "."
