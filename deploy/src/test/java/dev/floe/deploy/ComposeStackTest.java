@@ -221,6 +221,14 @@ class ComposeStackTest {
                         + URI.create(floeYaml.get("checkpoints").get("storage").asText())
                                 .getHost());
 
+        // the health check and the published port are the port Floe's HTTP API listens on
+        String port = floeYaml.path("http").path("port").asText();
+        assertThat(port).isNotEmpty();
+        assertThat(services.get("floe").get("healthcheck").get("test").toString())
+                .contains("/dev/tcp/127.0.0.1/" + port)
+                .contains("/health/ready");
+        assertThat(services.get("floe").get("ports").toString()).contains(port + ":" + port);
+
         // the generator feeds the topic the pipeline reads
         PipelineConfig pipeline = config.pipelines().get(0);
         List<String> generator = new ArrayList<>();

@@ -182,6 +182,9 @@ class KubernetesManifestsTest {
         }
         FloeConfig config = new ConfigLoader(Sinks.installed(), environment::get, 2).parse("configmap floe.yaml", text);
         assertThat(config.pipelines()).isNotEmpty();
+        assertThat(config.http().port())
+                .as("the config's HTTP port is the container's")
+                .isEqualTo(container.at("/ports/0/containerPort").asInt());
         assertThat(config.kafka().properties().get("sasl.jaas.config")).contains(environment.get("KAFKA_PASSWORD"));
     }
 
