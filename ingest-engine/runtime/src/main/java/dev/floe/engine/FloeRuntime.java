@@ -7,6 +7,8 @@ import dev.floe.engine.config.PipelineConfig;
 import dev.floe.engine.pipeline.Pipeline;
 import dev.floe.engine.pipeline.PipelineSupervisor;
 import dev.floe.engine.pipeline.RunMode;
+import dev.floe.engine.spi.service.BackgroundService;
+import dev.floe.engine.spi.service.ServiceDefinition;
 import dev.floe.registry.CachingSchemaRegistry;
 import dev.floe.registry.HttpSchemaRegistryClient;
 import java.time.Clock;
@@ -28,6 +30,9 @@ public final class FloeRuntime implements AutoCloseable {
 
     private final CachingSchemaRegistry registry;
     private final List<PipelineSupervisor> supervisors = new ArrayList<>();
+    private final List<ServiceDefinition> serviceDefinitions;
+    private final Clock clock;
+    private final List<BackgroundService> services = new ArrayList<>();
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "floe-restarts");
         thread.setDaemon(true);
@@ -37,6 +42,8 @@ public final class FloeRuntime implements AutoCloseable {
     private FloeRuntime(
             FloeConfig config, List<PipelineDefinition> definitions, Clock clock, Listeners listeners, RunMode mode) {
         this.registry = new CachingSchemaRegistry(new HttpSchemaRegistryClient(config.registry()));
+        this.serviceDefinitions = config.services();
+        this.clock = clock;
         for (PipelineDefinition definition : definitions) {
             supervisors.add(new PipelineSupervisor(
                     definition.id(),
@@ -69,7 +76,23 @@ public final class FloeRuntime implements AutoCloseable {
             FloeConfig config, List<PipelineDefinition> definitions, Clock clock, RunMode mode) {
         FloeRuntime runtime = new FloeRuntime(config, definitions, clock, Listeners.installed(), mode);
         runtime.supervisors.forEach(PipelineSupervisor::start);
+        runtime.startServices();
         return runtime;
+    }
+
+    /** Starts the background services the config asks for; one that cannot start is logged and skipped. */
+    private void startServices() {
+        for (ServiceDefinition definition : serviceDefinitions) {
+            if (!definition.runsInBackground()) {
+                continue;
+            }
+            try {
+                services.add(definition.start(clock));
+                LOG.info("Started background service: {}", definition.describe());
+            } catch (RuntimeException e) {
+                LOG.error("Cannot start background service {}: {}", definition.describe(), e.toString(), e);
+            }
+        }
     }
 
     /** The pipelines running now (after a restart, the new instance). */
@@ -98,6 +121,9 @@ public final class FloeRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        for (BackgroundService service : services) {
+            service.close();
+        }
         for (PipelineSupervisor supervisor : supervisors) {
             supervisor.close();
         }

@@ -1,5 +1,6 @@
 package dev.floe.engine.config;
 
+import dev.floe.engine.spi.service.ServiceDefinition;
 import dev.floe.registry.RegistryClientConfig;
 import java.util.List;
 import java.util.Objects;
@@ -12,18 +13,21 @@ import java.util.Objects;
  * @param registry the schema registry
  * @param checkpoints checkpointing
  * @param pipelines the pipelines to run
+ * @param services the installed services as the file configures them
  */
 public record FloeConfig(
         String source,
         KafkaConfig kafka,
         RegistryClientConfig registry,
         CheckpointConfig checkpoints,
-        List<PipelineConfig> pipelines) {
+        List<PipelineConfig> pipelines,
+        List<ServiceDefinition> services) {
     public FloeConfig {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(kafka, "kafka");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(checkpoints, "checkpoints");
         pipelines = List.copyOf(pipelines);
+        services = List.copyOf(services);
     }
 }
