@@ -9,6 +9,8 @@ import dev.floe.engine.metrics.PipelineMetrics;
 import dev.floe.engine.pipeline.Pipeline;
 import dev.floe.engine.pipeline.PipelineSupervisor;
 import dev.floe.engine.pipeline.RunMode;
+import dev.floe.engine.spi.service.BackgroundService;
+import dev.floe.engine.spi.service.ServiceDefinition;
 import dev.floe.registry.CachingSchemaRegistry;
 import dev.floe.registry.HttpSchemaRegistryClient;
 import java.time.Clock;
@@ -31,6 +33,9 @@ public final class FloeRuntime implements AutoCloseable {
     private final CachingSchemaRegistry registry;
     private final FloeMetrics metrics;
     private final List<PipelineSupervisor> supervisors = new ArrayList<>();
+    private final List<ServiceDefinition> serviceDefinitions;
+    private final Clock clock;
+    private final List<BackgroundService> services = new ArrayList<>();
     private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "floe-restarts");
         thread.setDaemon(true);
@@ -41,6 +46,8 @@ public final class FloeRuntime implements AutoCloseable {
             FloeConfig config, List<PipelineDefinition> definitions, Clock clock, Listeners listeners, RunMode mode) {
         this.registry = new CachingSchemaRegistry(new HttpSchemaRegistryClient(config.registry()));
         this.metrics = new FloeMetrics(clock);
+        this.serviceDefinitions = config.services();
+        this.clock = clock;
         for (PipelineDefinition definition : definitions) {
             PipelineMetrics pipelineMetrics = metrics.pipeline(definition.id());
             supervisors.add(new PipelineSupervisor(
@@ -82,7 +89,23 @@ public final class FloeRuntime implements AutoCloseable {
             FloeConfig config, List<PipelineDefinition> definitions, Clock clock, RunMode mode) {
         FloeRuntime runtime = new FloeRuntime(config, definitions, clock, Listeners.installed(), mode);
         runtime.supervisors.forEach(PipelineSupervisor::start);
+        runtime.startServices();
         return runtime;
+    }
+
+    /** Starts the background services the config asks for; one that cannot start is logged and skipped. */
+    private void startServices() {
+        for (ServiceDefinition definition : serviceDefinitions) {
+            if (!definition.runsInBackground()) {
+                continue;
+            }
+            try {
+                services.add(definition.start(clock));
+                LOG.info("Started background service: {}", definition.describe());
+            } catch (RuntimeException e) {
+                LOG.error("Cannot start background service {}: {}", definition.describe(), e.toString(), e);
+            }
+        }
     }
 
     /** The pipelines running now (after a restart, the new instance). */
@@ -121,6 +144,9 @@ public final class FloeRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        for (BackgroundService service : services) {
+            service.close();
+        }
         for (PipelineSupervisor supervisor : supervisors) {
             supervisor.close();
         }

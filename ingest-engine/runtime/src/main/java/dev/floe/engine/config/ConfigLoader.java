@@ -7,6 +7,8 @@ import dev.floe.engine.spi.config.ConfigOption;
 import dev.floe.engine.spi.config.ConfigProblem;
 import dev.floe.engine.spi.config.ConfigSection;
 import dev.floe.engine.spi.config.ConfigSpec;
+import dev.floe.engine.spi.service.ServiceDefinition;
+import dev.floe.engine.spi.service.ServiceProvider;
 import dev.floe.engine.spi.sink.SinkDefinition;
 import dev.floe.engine.spi.sink.SinkProvider;
 import dev.floe.engine.spi.sink.SourceOffsets;
@@ -39,6 +41,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
     private final SinkProvider sink;
+    private final List<ServiceProvider> services;
     private final Function<String, String> variables;
     private final int defaultParallelism;
 
@@ -48,7 +51,22 @@ public final class ConfigLoader {
      * @param defaultParallelism the parallelism of pipelines that set none
      */
     public ConfigLoader(SinkProvider sink, Function<String, String> variables, int defaultParallelism) {
+        this(sink, ServiceProviders.installed(), variables, defaultParallelism);
+    }
+
+    /**
+     * @param sink the installed sink
+     * @param services the installed services, whose root sections the file may set
+     * @param variables the values of {@code ${NAME}} references (the environment, usually)
+     * @param defaultParallelism the parallelism of pipelines that set none
+     */
+    public ConfigLoader(
+            SinkProvider sink,
+            List<ServiceProvider> services,
+            Function<String, String> variables,
+            int defaultParallelism) {
         this.sink = sink;
+        this.services = List.copyOf(services);
         this.variables = variables;
         this.defaultParallelism = defaultParallelism;
     }
@@ -56,7 +74,13 @@ public final class ConfigLoader {
     /** The keys a config file may have, with the installed sink's: what the reference documents. */
     public ConfigSpec spec() {
         ConfigOption<ConfigSection> sinkSection = EngineOptions.sinkSection(sink.sinkSpec());
-        return EngineOptions.root(EngineOptions.pipelines(EngineOptions.pipeline(sinkSection)), sink.rootOptions());
+        return EngineOptions.root(EngineOptions.pipelines(EngineOptions.pipeline(sinkSection)), rootOptions());
+    }
+
+    private List<ConfigOption<?>> rootOptions() {
+        List<ConfigOption<?>> options = new ArrayList<>(sink.rootOptions());
+        services.forEach(service -> options.addAll(service.rootOptions()));
+        return options;
     }
 
     public FloeConfig load(Path file) {
@@ -89,7 +113,7 @@ public final class ConfigLoader {
         ConfigSection root = ValidatedSection.validate(
                 source,
                 "",
-                EngineOptions.root(pipelinesOption, sink.rootOptions()),
+                EngineOptions.root(pipelinesOption, rootOptions()),
                 (YamlTree.Mapping) tree,
                 problems,
                 variables);
@@ -113,10 +137,14 @@ public final class ConfigLoader {
         if (root.isSet(pipelinesOption) && root.get(pipelinesOption).isEmpty() && problems.isEmpty()) {
             root.problem(pipelinesOption, "expected at least one pipeline");
         }
+        List<ServiceDefinition> configured = new ArrayList<>();
+        for (ServiceProvider service : services) {
+            configured.add(service.configure(root));
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new FloeConfig(source, kafka, registry, checkpoints, pipelines, http);
+        return new FloeConfig(source, kafka, registry, checkpoints, pipelines, http, configured);
     }
 
     private static HttpConfig http(ConfigSection section) {

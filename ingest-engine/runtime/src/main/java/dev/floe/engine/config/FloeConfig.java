@@ -1,5 +1,6 @@
 package dev.floe.engine.config;
 
+import dev.floe.engine.spi.service.ServiceDefinition;
 import dev.floe.registry.RegistryClientConfig;
 import java.util.List;
 import java.util.Objects;
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param checkpoints checkpointing
  * @param pipelines the pipelines to run
  * @param http the HTTP API, metrics and dashboard
+ * @param services the installed services as the file configures them
  */
 public record FloeConfig(
         String source,
@@ -20,7 +22,8 @@ public record FloeConfig(
         RegistryClientConfig registry,
         CheckpointConfig checkpoints,
         List<PipelineConfig> pipelines,
-        HttpConfig http) {
+        HttpConfig http,
+        List<ServiceDefinition> services) {
     public FloeConfig {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(kafka, "kafka");
@@ -28,5 +31,6 @@ public record FloeConfig(
         Objects.requireNonNull(checkpoints, "checkpoints");
         pipelines = List.copyOf(pipelines);
         Objects.requireNonNull(http, "http");
+        services = List.copyOf(services);
     }
 }

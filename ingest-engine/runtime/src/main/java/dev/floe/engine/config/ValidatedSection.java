@@ -213,6 +213,11 @@ final class ValidatedSection implements ConfigSection {
     }
 
     @Override
+    public ConfigSpec spec() {
+        return spec;
+    }
+
+    @Override
     @SuppressWarnings("unchecked")
     public <T> T get(ConfigOption<T> option) {
         requireDeclared(option);

@@ -10,6 +10,9 @@ public interface ConfigSection {
     /** Where this section is, such as {@code pipelines[1].sink}; empty for the root. */
     String path();
 
+    /** The keys this section declares, for reading a section another plugin declares by its key. */
+    ConfigSpec spec();
+
     /** The value of {@code option}, its default when absent, or null when it has neither. */
     <T> T get(ConfigOption<T> option);
 
