@@ -69,12 +69,15 @@ public final class RunCommand implements Callable<Integer> {
         AtomicBoolean exiting = new AtomicBoolean();
         Thread hook = new Thread(
                 () -> {
+                    // decided before stopping: once stopped, the main thread returns and sets exiting
+                    // while this hook still closes the HTTP server, and the signal's 143 would win
+                    boolean signalled = !exiting.get();
                     boolean committed = runtime.stop(stopTimeout);
                     if (http != null) {
                         http.close();
                     }
                     runtime.close();
-                    if (!exiting.get()) {
+                    if (signalled) {
                         // stopped by a signal: the JVM would report the signal (143); report the stop
                         System.out.flush();
                         System.err.flush();
