@@ -5,10 +5,8 @@ import dev.floe.engine.checkpoint.CheckpointStorage;
 import dev.floe.engine.dataflow.KeyGroupRange;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
-import dev.floe.engine.spi.state.AggregatingState;
 import dev.floe.engine.spi.state.ListState;
 import dev.floe.engine.spi.state.MapState;
-import dev.floe.engine.spi.state.ReducingState;
 import dev.floe.engine.spi.state.StateDescriptor;
 import dev.floe.engine.spi.state.StateSerializer;
 import dev.floe.engine.spi.state.TimerService;
@@ -149,52 +147,6 @@ public final class HeapKeyedStateBackend implements KeyedStateBackend {
         HeapTables.Table table =
                 table(descriptor, HeapTables.Kind.VALUE, descriptor.serializer().version());
         return new HeapListState<>(this, table, descriptor);
-    }
-
-    @Override
-    public <T> ReducingState<T> reducingState(StateDescriptor<T> descriptor, ReducingState.Reducer<T> reducer) {
-        ValueState<T> value = valueState(descriptor);
-        return new ReducingState<>() {
-            @Override
-            public T get() {
-                return value.value();
-            }
-
-            @Override
-            public void add(T added) {
-                T current = value.value();
-                value.update(current == null ? added : reducer.apply(current, added));
-            }
-
-            @Override
-            public void clear() {
-                value.clear();
-            }
-        };
-    }
-
-    @Override
-    public <I, A, O> AggregatingState<I, O> aggregatingState(
-            StateDescriptor<A> accumulator, AggregatingState.Aggregator<I, A, O> aggregator) {
-        ValueState<A> value = valueState(accumulator);
-        return new AggregatingState<>() {
-            @Override
-            public O get() {
-                A current = value.value();
-                return current == null ? null : aggregator.result(current);
-            }
-
-            @Override
-            public void add(I added) {
-                A current = value.value();
-                value.update(aggregator.add(added, current == null ? aggregator.createAccumulator() : current));
-            }
-
-            @Override
-            public void clear() {
-                value.clear();
-            }
-        };
     }
 
     // used by the map and list views

@@ -4,10 +4,8 @@ import dev.floe.engine.EngineErrorCode;
 import dev.floe.engine.checkpoint.CheckpointStorage;
 import dev.floe.engine.dataflow.KeyGroupRange;
 import dev.floe.engine.spi.error.FatalException;
-import dev.floe.engine.spi.state.AggregatingState;
 import dev.floe.engine.spi.state.ListState;
 import dev.floe.engine.spi.state.MapState;
-import dev.floe.engine.spi.state.ReducingState;
 import dev.floe.engine.spi.state.StateDescriptor;
 import dev.floe.engine.spi.state.StateSerializer;
 import dev.floe.engine.spi.state.TimerService;
@@ -188,52 +186,6 @@ public final class RocksDbKeyedStateBackend implements KeyedStateBackend {
         RocksDbState state =
                 declare(descriptor, StateMeta.Kind.LIST, descriptor.serializer().version());
         return new RocksDbListState<>(this, state, descriptor.serializer());
-    }
-
-    @Override
-    public <T> ReducingState<T> reducingState(StateDescriptor<T> descriptor, ReducingState.Reducer<T> reducer) {
-        ValueState<T> value = valueState(descriptor);
-        return new ReducingState<>() {
-            @Override
-            public T get() {
-                return value.value();
-            }
-
-            @Override
-            public void add(T added) {
-                T current = value.value();
-                value.update(current == null ? added : reducer.apply(current, added));
-            }
-
-            @Override
-            public void clear() {
-                value.clear();
-            }
-        };
-    }
-
-    @Override
-    public <I, A, O> AggregatingState<I, O> aggregatingState(
-            StateDescriptor<A> accumulator, AggregatingState.Aggregator<I, A, O> aggregator) {
-        ValueState<A> value = valueState(accumulator);
-        return new AggregatingState<>() {
-            @Override
-            public O get() {
-                A current = value.value();
-                return current == null ? null : aggregator.result(current);
-            }
-
-            @Override
-            public void add(I added) {
-                A current = value.value();
-                value.update(aggregator.add(added, current == null ? aggregator.createAccumulator() : current));
-            }
-
-            @Override
-            public void clear() {
-                value.clear();
-            }
-        };
     }
 
     // reading and writing the current key's entries, for the state views
