@@ -55,7 +55,10 @@ import org.slf4j.LoggerFactory;
  * decides ids and versions from that state, (4) commits. If another registry took the role in
  * between, the commit fails as fenced, nothing was written, and the write starts over by taking
  * the role back after a short random pause, up to {@value #WRITE_ATTEMPTS} times; then the
- * request fails with a store error that says so. Ids can thus never be handed out twice, without electing a leader or forwarding
+ * request fails with a store error that says so. A commit the broker failed for another reason
+ * (an unknown server error while ending the transaction) is retried the same way: taking the role
+ * again completes or aborts the transaction, and deciding again from the state read up to the end
+ * of the topic finds the write there if it did commit, so it is never applied twice. Ids can thus never be handed out twice, without electing a leader or forwarding
  * requests. Every change goes this way: registrations, config and mode changes, soft and
  * permanent deletions (one transaction each, however many records). Registrations of known
  * schemas are answered without taking the role.
@@ -65,12 +68,19 @@ final class KafkaSchemaStore implements AutoCloseable {
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
     private static final int WRITE_ATTEMPTS = 10;
 
-    /** This registry lost the writer role during a write; nothing of the write was committed. */
-    private static final class WriterFenced extends RuntimeException {
+    /**
+     * A write's transaction did not commit for certain: this registry lost the writer role (nothing
+     * was committed), or the broker failed the commit otherwise (its outcome is settled when the
+     * role is taken again).
+     */
+    private static final class WriteNotCommitted extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        WriterFenced(KafkaException cause) {
+        private final boolean fenced;
+
+        WriteNotCommitted(KafkaException cause, boolean fenced) {
             super(cause.getMessage(), cause);
+            this.fenced = fenced;
         }
     }
 
@@ -127,15 +137,27 @@ final class KafkaSchemaStore implements AutoCloseable {
         this.timeout = timeout;
         this.state = new RegistryState(defaultCompatibility);
         this.fencingRetry = RetryPolicy.builder()
-                .handle(WriterFenced.class)
+                .handle(WriteNotCommitted.class)
                 .withMaxAttempts(WRITE_ATTEMPTS)
                 .withBackoff(Duration.ofMillis(20), Duration.ofMillis(1_000))
                 .withJitter(0.5)
-                .onRetry(event -> LOG.info(
-                        "Another registry took the writer role on {} (attempt {} of {}): taking it back",
-                        topic,
-                        event.getAttemptCount(),
-                        WRITE_ATTEMPTS))
+                .onRetry(event -> {
+                    WriteNotCommitted failure = (WriteNotCommitted) event.getLastException();
+                    if (failure.fenced) {
+                        LOG.info(
+                                "Another registry took the writer role on {} (attempt {} of {}): taking it back",
+                                topic,
+                                event.getAttemptCount(),
+                                WRITE_ATTEMPTS);
+                    } else {
+                        LOG.warn(
+                                "The broker failed a write to {} (attempt {} of {}): {}; writing again",
+                                topic,
+                                event.getAttemptCount(),
+                                WRITE_ATTEMPTS,
+                                failure.getMessage());
+                    }
+                })
                 .build();
         this.admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -230,11 +252,13 @@ final class KafkaSchemaStore implements AutoCloseable {
         writeLock.lock();
         try {
             return Failsafe.with(fencingRetry).get(() -> attemptWrite(decision));
-        } catch (WriterFenced e) {
+        } catch (WriteNotCommitted e) {
             throw new RegistryException(
                     RegistryError.STORE_ERROR,
-                    "Cannot write to the schema store topic " + topic + ": other registries took the writer role "
-                            + WRITE_ATTEMPTS + " times in a row",
+                    "Cannot write to the schema store topic " + topic + ": "
+                            + (e.fenced
+                                    ? "other registries took the writer role " + WRITE_ATTEMPTS + " times in a row"
+                                    : WRITE_ATTEMPTS + " attempts failed, the last with: " + e.getMessage()),
                     e);
         } finally {
             writeLock.unlock();
@@ -253,10 +277,11 @@ final class KafkaSchemaStore implements AutoCloseable {
             lastOffset = append(writer, write.records());
         } catch (KafkaException e) {
             discardWriter();
-            if (fenced(e)) {
-                throw new WriterFenced(e);
+            if (e instanceof TimeoutException) {
+                // the broker is away: every attempt would wait as long again
+                throw storeError("write to", e);
             }
-            throw storeError("write to", e);
+            throw new WriteNotCommitted(e, fenced(e));
         }
         awaitPosition(lastOffset + 1);
         return read(write.answer());

@@ -25,17 +25,29 @@ import org.slf4j.LoggerFactory;
 final class SchemaTopic {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaTopic.class);
 
+    private static final Duration METADATA_WAIT = Duration.ofMillis(100);
+
     private SchemaTopic() {}
+
+    private static int partitions(Optional<TopicDescription> description) {
+        return description.map(found -> found.partitions().size()).orElse(0);
+    }
 
     static void ensure(Admin admin, String topic, Duration timeout) {
         try {
+            long deadline = System.nanoTime() + timeout.toNanos();
             Optional<TopicDescription> existing = describe(admin, topic, timeout);
             if (existing.isEmpty()) {
                 create(admin, topic, timeout);
                 existing = describe(admin, topic, timeout);
             }
-            int partitions =
-                    existing.map(description -> description.partitions().size()).orElse(0);
+            int partitions = partitions(existing);
+            // a topic just created (by us or by another registry at the same moment) can be
+            // described before its partition has reached the broker's metadata: wait for it
+            while (partitions == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(METADATA_WAIT.toMillis());
+                partitions = partitions(describe(admin, topic, timeout));
+            }
             if (partitions != 1) {
                 throw new IllegalStateException("Cannot use topic " + topic + " as the schema store: it has "
                         + partitions + " partitions, the store needs exactly 1 to keep its records in order");
