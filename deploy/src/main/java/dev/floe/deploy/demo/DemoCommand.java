@@ -21,12 +21,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.catalog.TableIdentifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -48,6 +50,9 @@ public final class DemoCommand implements Callable<Integer> {
     private static final String TOPIC = "orders";
     private static final String TABLE = "demo.orders";
     private static final String DEAD_LETTER_TOPIC = "orders.dead-letters";
+    /** The bundled config's second pipeline: the same orders in event-time windows. */
+    private static final String WINDOW_TABLE = "demo.country_revenue_10s";
+
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
 
     @Option(
@@ -171,16 +176,23 @@ public final class DemoCommand implements Callable<Integer> {
                 GeneratorReport report = production.getNow(null);
                 long committed = progress.committedRows();
                 long deadLettered = progress.deadLettered();
+                Map<String, Long> tables = new LinkedHashMap<>();
+                tables.put(TABLE, committed);
+                if (config == null) {
+                    tables.put(WINDOW_TABLE, progress.committedRows(TableIdentifier.parse(WINDOW_TABLE)));
+                }
                 double seconds = (System.nanoTime() - started) / 1e9;
-                printTable(out, progress, committed, deadLettered, report);
+                printTable(out, progress, tables, deadLettered, report);
                 Optional<DemoTrino> trinoServer = trino && complete ? startTrino(out, environment) : Optional.empty();
                 try {
                     if (trinoServer.isPresent()) {
-                        trinoServer.get().printQueries(out);
+                        // a config of the user's own need not have the window table
+                        trinoServer.get().printQueries(out, config == null);
                     }
                     if (exit) {
                         runtime.stop(Duration.ofSeconds(60));
-                        out.println(summary(report == null ? 0 : report.produced(), committed, deadLettered, seconds));
+                        out.println(summary(
+                                report == null ? 0 : report.produced(), committed, deadLettered, tables, seconds));
                         return complete && report != null && report.produced() == committed + deadLettered
                                 ? 0
                                 : FloeCli.EXIT_FAILURE;
@@ -280,7 +292,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printTable(
-            PrintStream out, DemoProgress progress, long committed, long deadLettered, GeneratorReport report)
+            PrintStream out, DemoProgress progress, Map<String, Long> tables, long deadLettered, GeneratorReport report)
             throws IOException {
         out.println();
         if (report != null) {
@@ -293,7 +305,7 @@ public final class DemoCommand implements Callable<Integer> {
                     report.unknownSchemaId(),
                     report.corruptAvro());
         }
-        out.printf("Table %s: %,d rows%n", TABLE, committed);
+        tables.forEach((table, rows) -> out.printf("Table %s: %,d rows%n", table, rows));
         out.printf("Dead-letter topic %s: %,d records%n", DEAD_LETTER_TOPIC, deadLettered);
         out.println("Sample rows:");
         for (String row : progress.sampleRows(3)) {
@@ -307,13 +319,15 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static String summary(long produced, long committed, long deadLettered, double seconds) {
+    private static String summary(
+            long produced, long committed, long deadLettered, Map<String, Long> tables, double seconds) {
         ObjectMapper json = new ObjectMapper();
         ObjectNode node = json.createObjectNode();
         node.put("produced", produced);
         node.put("committed", committed);
         node.put("dead_lettered", deadLettered);
-        node.putObject("tables").put(TABLE, committed);
+        ObjectNode rows = node.putObject("tables");
+        tables.forEach(rows::put);
         node.put("seconds", Math.round(seconds * 10) / 10.0);
         return node.toString();
     }

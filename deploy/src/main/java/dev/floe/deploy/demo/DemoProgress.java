@@ -56,7 +56,12 @@ final class DemoProgress implements AutoCloseable {
 
     /** Rows in the table's current snapshot; 0 before the table exists. */
     long committedRows() {
-        Table loaded = load();
+        return committedRows(table);
+    }
+
+    /** Rows in the current snapshot of {@code other}, another table of the demo's catalog. */
+    long committedRows(TableIdentifier other) {
+        Table loaded = load(other);
         if (loaded == null || loaded.currentSnapshot() == null) {
             return 0;
         }
@@ -107,8 +112,12 @@ final class DemoProgress implements AutoCloseable {
     }
 
     private Table load() {
+        return load(table);
+    }
+
+    private Table load(TableIdentifier identifier) {
         try {
-            return catalog.loadTable(table);
+            return catalog.loadTable(identifier);
         } catch (NoSuchTableException e) {
             return null;
         }

@@ -28,6 +28,12 @@ final class DemoTrino implements AutoCloseable {
     /** The queries the demo prints, each with what it shows. */
     static final Map<String, String> QUERIES = queries();
 
+    /** The queries on the window pipeline's table, which only the bundled config has. */
+    static final Map<String, String> WINDOW_QUERIES = windowQueries();
+
+    /** The heading of the query that checks Floe's windows against Trino's GROUP BY of the raw orders. */
+    static final String WINDOW_CHECK = "Floe's windows against Trino's GROUP BY over the raw orders";
+
     private final TrinoServer server;
 
     private DemoTrino(TrinoServer server) {
@@ -49,6 +55,23 @@ final class DemoTrino implements AutoCloseable {
                 "SELECT snapshot_id, summary['floe.checkpoint-id'] AS checkpoint, summary['added-records'] AS rows,"
                         + " summary['floe.offsets'] AS offsets FROM demo.demo.\"orders$snapshots\""
                         + " ORDER BY committed_at");
+        return queries;
+    }
+
+    private static Map<String, String> windowQueries() {
+        // the raw orders bucketed into the same 10-second windows, aligned to the epoch like Floe's
+        String raw = "SELECT from_unixtime(floor(to_unixtime(event_time) / 10) * 10) AS window_start, country,"
+                + " count(*) AS orders, sum(price) AS revenue FROM demo.demo.orders GROUP BY 1, 2";
+        Map<String, String> queries = new LinkedHashMap<>();
+        queries.put(
+                "Revenue per country in 10-second event-time windows (pipeline country-revenue), the latest 5",
+                "SELECT window_start, window_end, country, orders, units, revenue FROM demo.demo.country_revenue_10s"
+                        + " ORDER BY window_start DESC, revenue DESC LIMIT 5");
+        queries.put(
+                WINDOW_CHECK,
+                "SELECT count(*) AS windows, count_if(w.orders = r.orders AND w.revenue = r.revenue) AS equal,"
+                        + " count_if(r.orders IS NULL) AS missing_in_raw FROM demo.demo.country_revenue_10s w"
+                        + " LEFT JOIN (" + raw + ") r ON r.window_start = w.window_start AND r.country = w.country");
         return queries;
     }
 
@@ -115,11 +138,18 @@ final class DemoTrino implements AutoCloseable {
         return server.jdbcUrl();
     }
 
-    /** Runs every query of {@link #QUERIES} and prints its result as a table. */
-    void printQueries(PrintStream out) throws SQLException {
+    /**
+     * Runs every query of {@link #QUERIES}, and of {@link #WINDOW_QUERIES} if asked, and prints its
+     * result as a table.
+     */
+    void printQueries(PrintStream out, boolean windows) throws SQLException {
+        Map<String, String> queries = new LinkedHashMap<>(QUERIES);
+        if (windows) {
+            queries.putAll(WINDOW_QUERIES);
+        }
         try (Connection connection = server.connect();
                 Statement statement = connection.createStatement()) {
-            for (Map.Entry<String, String> query : QUERIES.entrySet()) {
+            for (Map.Entry<String, String> query : queries.entrySet()) {
                 out.println();
                 out.println(query.getKey() + ":");
                 out.println("trino> " + query.getValue() + ";");
