@@ -41,7 +41,10 @@ const bytes = (n) => {
   return `${value.toFixed(unit ? 1 : 0)} ${units[unit]}`;
 };
 const millis = (ms) => (ms == null ? '–' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
-const time = (iso) => (iso ? new Date(iso).toLocaleTimeString() : '–');
+// the local wall-clock time as HH:MM:SS; not toLocaleTimeString, which throws when the browser's
+// default locale is not a valid language tag (a POSIX locale such as en-US@posix)
+const clock = (date) => date.toTimeString().slice(0, 8);
+const time = (iso) => (iso ? clock(new Date(iso)) : '–');
 const escape = (text) => String(text ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
 function sample(pipeline) {
@@ -190,7 +193,7 @@ function render(pipeline) {
 async function poll() {
   try {
     const pipelines = await api('/pipelines');
-    connection.textContent = `live · ${new Date().toLocaleTimeString()}`;
+    connection.textContent = `live · ${clock(new Date())}`;
     tokenForm.hidden = true;
     pipelines.forEach(render);
   } catch (error) {

@@ -1,7 +1,6 @@
 package dev.floe.it.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,26 +8,21 @@ import dev.floe.deploy.registry.EmbeddedSchemaRegistry;
 import dev.floe.engine.format.ConfluentAvroDecoder;
 import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.row.RowType;
+import dev.floe.it.node.NodeProject;
 import dev.floe.it.servers.EmbeddedServersExtension;
 import dev.floe.registry.CachingSchemaRegistry;
 import dev.floe.registry.HttpSchemaRegistryClient;
 import dev.floe.registry.RegistryClientConfig;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,7 +35,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(EmbeddedServersExtension.class)
 class ConfluentClientsInteropIT {
-    private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(10);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(2);
     private static final String[] FILES = {"package.json", "encode-orders.js"};
 
@@ -100,8 +93,9 @@ class ConfluentClientsInteropIT {
 
     @Test
     void floeDecodesWhatIndependentConfluentClientsEncodedWithItsRegistry() throws Exception {
-        Path directory = prepareNodeProject();
-        List<JsonNode> lines = runScript(directory);
+        NodeProject project = NodeProject.prepare(
+                "interop", List.of(FILES), Path.of(System.getProperty("floe.it.npmDir", "target/npm-interop")));
+        List<JsonNode> lines = runScript(project);
         List<JsonNode> encoded = lines.subList(0, 4);
 
         assertThat(lines)
@@ -163,92 +157,13 @@ class ConfluentClientsInteropIT {
         return values;
     }
 
-    /** The npm project under it/target, installed once per build and reused by later runs. */
-    private Path prepareNodeProject() throws IOException, InterruptedException {
-        String nodeVersion = toolVersion("node");
-        String npmVersion = toolVersion("npm");
-        Path directory = Path.of(System.getProperty("floe.it.npmDir", "target/npm-interop"))
-                .toAbsolutePath();
-        Files.createDirectories(directory);
-        for (String file : FILES) {
-            try (InputStream in = getClass().getResourceAsStream("/interop/" + file)) {
-                Files.copy(in, directory.resolve(file), StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Path installed = directory.resolve(".installed-package.json");
-        byte[] wanted = Files.readAllBytes(directory.resolve("package.json"));
-        if (Files.exists(installed)
-                && Arrays.equals(Files.readAllBytes(installed), wanted)
-                && Files.isDirectory(directory.resolve("node_modules/@kafkajs/confluent-schema-registry"))
-                && Files.isDirectory(directory.resolve("node_modules/@confluentinc/schemaregistry"))) {
-            return directory;
-        }
-        Path log = directory.resolve("npm-install.log");
-        // the packages' install scripts only build optional native helpers that the test never uses
-        int status =
-                run(directory, log, INSTALL_TIMEOUT, "npm", "install", "--no-audit", "--no-fund", "--ignore-scripts");
-        if (status != 0) {
-            fail("Cannot install the npm clients with node " + nodeVersion + " and npm " + npmVersion + " in "
-                    + directory + ": npm exited with " + status + "\n" + Files.readString(log));
-        }
-        Files.write(installed, wanted);
-        return directory;
-    }
-
-    private List<JsonNode> runScript(Path directory) throws IOException, InterruptedException {
-        Path output = directory.resolve("encode-orders.out");
-        Path errors = directory.resolve("encode-orders.err");
-        ProcessBuilder builder = new ProcessBuilder("node", "encode-orders.js", registry.url(), "interop")
-                .directory(directory.toFile())
-                .redirectOutput(output.toFile())
-                .redirectError(errors.toFile());
-        Process process = builder.start();
-        if (!process.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail("Cannot run encode-orders.js: it did not finish within " + RUN_TIMEOUT.toSeconds() + " s");
-        }
-        if (process.exitValue() != 0) {
-            fail("Cannot run encode-orders.js against " + registry.url() + ": node exited with " + process.exitValue()
-                    + "\n" + Files.readString(errors));
-        }
+    private List<JsonNode> runScript(NodeProject project) throws IOException, InterruptedException {
         List<JsonNode> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+        for (String line : project.runScript("encode-orders.js", RUN_TIMEOUT, registry.url(), "interop")) {
             if (!line.isBlank()) {
                 lines.add(json.readTree(line));
             }
         }
         return lines;
-    }
-
-    /** The version a tool prints, or a failure that says the tool is missing and where CI has it. */
-    private static String toolVersion(String tool) throws InterruptedException, IOException {
-        Path output = Files.createTempFile("floe-" + tool, ".version");
-        try {
-            int status = run(Path.of("."), output, Duration.ofSeconds(60), tool, "--version");
-            if (status != 0) {
-                fail("Cannot run the interoperability test: '" + tool + " --version' exited with " + status);
-            }
-            return Files.readString(output).strip();
-        } catch (IOException e) {
-            return fail("Cannot run the interoperability test: " + tool + " is not on the PATH (" + e.getMessage()
-                    + "). It needs Node.js 20 or newer with npm, as CI has; on Debian: apt-get install nodejs npm");
-        } finally {
-            Files.deleteIfExists(output);
-        }
-    }
-
-    private static int run(Path directory, Path log, Duration timeout, String... command)
-            throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command)
-                .directory(directory.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            fail("Cannot run '" + String.join(" ", command) + "': it did not finish within " + timeout.toSeconds()
-                    + " s");
-        }
-        return process.exitValue();
     }
 }

@@ -2,6 +2,8 @@ package dev.floe.it.operations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.floe.deploy.demo.OrdersGenerator;
 import dev.floe.deploy.demo.OrdersGeneratorSettings;
 import dev.floe.deploy.kafka.EmbeddedKafkaBroker;
@@ -12,6 +14,7 @@ import dev.floe.engine.config.ConfigLoader;
 import dev.floe.engine.config.FloeConfig;
 import dev.floe.engine.config.HttpConfig;
 import dev.floe.engine.http.FloeHttpServer;
+import dev.floe.it.node.NodeProject;
 import dev.floe.it.servers.EmbeddedServers;
 import dev.floe.it.servers.EmbeddedServersExtension;
 import java.nio.file.Files;
@@ -21,35 +24,24 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dashboard in a real browser: headless Chromium (Debian's chromium and chromedriver) opens the
- * page Floe serves while orders stream in, and sees the pipeline, its throughput and a committed
- * checkpoint. The screenshot is saved as target/dashboard.png.
+ * The dashboard in a real browser: headless Chromium, fetched from npm with the Puppeteer that
+ * drives it (no system browser or driver needed), opens the page Floe serves while orders stream in,
+ * and sees the pipeline, its throughput and a committed checkpoint. The screenshot is saved as
+ * target/dashboard.png.
  */
 @ExtendWith(EmbeddedServersExtension.class)
 class DashboardIT {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardIT.class);
     private static final String TOPIC = "dashboard-orders";
     private static final String PIPELINE = "dashboard-orders";
-    private static final List<Path> BROWSERS = List.of(
-            Path.of("/usr/bin/chromium"), Path.of("/usr/bin/chromium-browser"), Path.of("/usr/bin/google-chrome"));
-    private static final List<Path> DRIVERS =
-            List.of(Path.of("/usr/bin/chromedriver"), Path.of("/usr/lib/chromium/chromedriver"));
+    private static final Duration BROWSER_TIMEOUT = Duration.ofMinutes(4);
+    private final ObjectMapper json = new ObjectMapper();
 
     private final EmbeddedKafkaBroker broker;
     private final EmbeddedSchemaRegistry registry;
@@ -61,29 +53,13 @@ class DashboardIT {
         this.directory = servers.newDirectory("dashboard");
     }
 
-    private static Path firstExisting(List<Path> candidates) {
-        return candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
-    }
-
-    /** The text of the element at {@code css} in {@code parent}, found afresh until it is not stale. */
-    private static String text(WebDriverWait wait, WebElement parent, String css) {
-        return wait.until(d -> parent.findElement(By.cssSelector(css)).getText());
-    }
-
     @Test
     void showsThePipelineItsThroughputAndACommittedCheckpointLive() throws Exception {
-        Path browser = firstExisting(BROWSERS);
-        Path driverBinary = firstExisting(DRIVERS);
-        if (browser == null || driverBinary == null) {
-            LOG.error(
-                    "SKIPPING the dashboard browser test: no Chromium ({}) or chromedriver ({}) on this machine;"
-                            + " install Debian's chromium and chromium-driver packages",
-                    BROWSERS,
-                    DRIVERS);
-        }
-        Assumptions.assumeTrue(
-                browser != null && driverBinary != null,
-                "no Chromium and chromedriver found in " + BROWSERS + " and " + DRIVERS);
+        NodeProject browser = NodeProject.prepare(
+                "dashboard",
+                List.of("package.json", "dashboard-check.js"),
+                Path.of(System.getProperty("floe.it.npmDir", "target/npm-interop"))
+                        .resolveSibling("npm-dashboard"));
 
         String yaml = """
                 kafka:
@@ -128,51 +104,26 @@ class DashboardIT {
                     generator.produce(2_000);
                 }
             });
-            ChromeOptions options = new ChromeOptions()
-                    .setBinary(browser.toFile())
-                    .addArguments(
-                            "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,2000");
-            ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(driverBinary.toFile())
-                    .usingAnyFreePort()
-                    .build();
-            ChromeDriver driver = new ChromeDriver(service, options);
             try {
-                driver.get(server.url() + "/");
-                // the page re-renders a pipeline's tables on every refresh: a found cell may go stale
-                WebDriverWait wait = new WebDriverWait(driver, Duration.ofMinutes(2), Duration.ofMillis(500));
-                wait.ignoring(StaleElementReferenceException.class);
-                By section = By.cssSelector("section[data-pipeline='" + PIPELINE + "']");
-                WebElement pipeline =
-                        wait.until(d -> d.findElements(section).isEmpty() ? null : d.findElement(section));
-                wait.until(d -> text(wait, pipeline, ".state").equals("RUNNING"));
-                wait.until(
-                        d -> !text(wait, pipeline, "[data-kpi='throughput'] b").equals("0/s"));
-                wait.until(d -> !pipeline.findElements(
-                                By.xpath(".//tr[contains(@class,'checkpoint-row')][td[2][text()='COMMITTED']]"))
-                        .isEmpty());
-                wait.until(d ->
-                        !pipeline.findElements(By.cssSelector("tr.table-row")).isEmpty());
-                wait.until(d -> pipeline.findElements(By.cssSelector(".throughput-chart canvas"))
-                                .size()
-                        == 1);
+                Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
+                Files.createDirectories(screenshot.getParent());
+                List<String> printed = browser.runScript(
+                        "dashboard-check.js", BROWSER_TIMEOUT, server.url() + "/", PIPELINE, screenshot.toString());
+                JsonNode seen = json.readTree(printed.get(printed.size() - 1));
+                LOG.info("The dashboard in {} showed {}; screenshot in {}", seen.get("browser"), seen, screenshot);
 
-                assertThat(text(wait, pipeline, ".name")).isEqualTo(PIPELINE);
-                assertThat(text(wait, pipeline, "[data-kpi='records-in'] b")).isNotEqualTo("0");
-                assertThat(text(wait, pipeline, "tr.table-row td")).isEqualTo("dashboard.orders");
-                Integer operatorRows = wait.until(d ->
-                        pipeline.findElements(By.cssSelector(".operators tr")).size());
-                assertThat(operatorRows)
+                assertThat(seen.get("name").asText()).isEqualTo(PIPELINE);
+                assertThat(seen.get("state").asText()).isEqualTo("RUNNING");
+                assertThat(seen.get("recordsIn").asText()).isNotEqualTo("0");
+                assertThat(seen.get("throughput").asText()).isNotEqualTo("0/s");
+                assertThat(seen.get("firstTable").asText()).isEqualTo("dashboard.orders");
+                assertThat(seen.get("operatorRows").asInt())
                         .as("a header and one row per source subtask")
                         .isEqualTo(3);
-                assertThat(driver.findElement(By.id("connection")).getText()).startsWith("live");
-
-                Path screenshot = Path.of("target", "dashboard.png");
-                Files.createDirectories(screenshot.getParent());
-                Files.write(screenshot, ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
-                LOG.info("Dashboard screenshot in {}", screenshot.toAbsolutePath());
+                assertThat(seen.get("charts").asInt()).isEqualTo(1);
+                assertThat(seen.get("connection").asText()).startsWith("live");
+                assertThat(screenshot).isNotEmptyFile();
             } finally {
-                driver.quit();
                 producing.set(false);
                 production.join();
             }

@@ -1,0 +1,65 @@
+// Opens Floe's dashboard in headless Chromium, waits until the pipeline shows live figures, saves a
+// screenshot, and prints what the page showed as one JSON line for DashboardIT to check.
+// Usage: node dashboard-check.js URL PIPELINE SCREENSHOT
+import chromium from '@sparticuz/chromium';
+import puppeteer from 'puppeteer-core';
+
+const [url, pipeline, screenshot] = process.argv.slice(2);
+const section = `section[data-pipeline='${pipeline}']`;
+const wait = { timeout: 120_000, polling: 500 };
+
+const browser = await puppeteer.launch({
+  executablePath: await chromium.executablePath(),
+  // a POSIX locale (LANG unset, as on CI) makes Chromium's default language 'en-US@posix', which
+  // Intl refuses: uPlot formats numbers in the browser's language
+  args: [...chromium.args, '--window-size=1400,2000', '--lang=en-US'],
+  env: { ...process.env, LANG: 'en_US.UTF-8' },
+  defaultViewport: { width: 1400, height: 2000 },
+  headless: true,
+});
+try {
+  const page = await browser.newPage();
+  // what the page itself complained about, for the message when a condition is never met
+  const complaints = [];
+  page.on('console', (message) => complaints.push(`console ${message.type()}: ${message.text()}`));
+  page.on('pageerror', (error) => complaints.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => complaints.push(`request failed: ${request.url()}`));
+  await page.goto(url, { waitUntil: 'load' });
+  // each condition is read afresh on every poll: the page re-renders a pipeline's tables on refresh
+  const conditions = {
+    running: `document.querySelector("${section} .state")?.textContent.trim() === 'RUNNING'`,
+    throughput: `(t => t && t !== '0/s')(document.querySelector("${section} [data-kpi='throughput'] b")?.textContent.trim())`,
+    committed: `[...document.querySelectorAll("${section} tr.checkpoint-row")]
+        .some(row => row.querySelectorAll('td')[1]?.textContent.trim() === 'COMMITTED')`,
+    tableRow: `document.querySelectorAll("${section} tr.table-row").length > 0`,
+    chart: `document.querySelectorAll("${section} .throughput-chart canvas").length === 1`,
+  };
+  for (const [name, condition] of Object.entries(conditions)) {
+    try {
+      await page.waitForFunction(condition, wait);
+    } catch (e) {
+      const shown = await page.evaluate(() => document.body?.innerText.slice(0, 2000));
+      throw new Error(`the dashboard at ${url} never showed '${name}' (${condition}): ${e.message}\n`
+          + `${complaints.join('\n')}\npage text:\n${shown}`);
+    }
+  }
+  const seen = await page.evaluate((section) => {
+    const root = document.querySelector(section);
+    const text = (css) => root.querySelector(css)?.textContent.trim() ?? null;
+    return {
+      name: text('.name'),
+      state: text('.state'),
+      recordsIn: text("[data-kpi='records-in'] b"),
+      throughput: text("[data-kpi='throughput'] b"),
+      firstTable: text('tr.table-row td'),
+      operatorRows: root.querySelectorAll('.operators tr').length,
+      charts: root.querySelectorAll('.throughput-chart canvas').length,
+      connection: document.getElementById('connection')?.textContent.trim() ?? null,
+    };
+  }, section);
+  await page.screenshot({ path: screenshot, fullPage: true });
+  seen.browser = await browser.version();
+  console.log(JSON.stringify(seen));
+} finally {
+  await browser.close();
+}
