@@ -1,24 +1,30 @@
-// Opens Floe's dashboard in headless Chromium, waits until the pipeline shows live figures, saves a
-// screenshot, and prints what the page showed as one JSON line for DashboardIT to check.
+// Opens Floe's dashboard in headless Chromium driven by Playwright, waits until the pipeline shows
+// live figures, saves a screenshot, and prints what the page showed as one JSON line for
+// DashboardIT to check. The browser is Debian's chromium package where it is installed, otherwise
+// the Chromium build that npm fetched with this project (so a fresh machine needs nothing more).
 // Usage: node dashboard-check.js URL PIPELINE SCREENSHOT
-import chromium from '@sparticuz/chromium';
-import puppeteer from 'puppeteer-core';
+import { existsSync } from 'node:fs';
+import sparticuz from '@sparticuz/chromium';
+import { chromium } from 'playwright-core';
 
 const [url, pipeline, screenshot] = process.argv.slice(2);
 const section = `section[data-pipeline='${pipeline}']`;
 const wait = { timeout: 120_000, polling: 500 };
+// FLOE_DASHBOARD_CHROMIUM=npm takes npm's build even where Debian's is installed
+const debian = process.env.FLOE_DASHBOARD_CHROMIUM === 'npm'
+  ? undefined
+  : ['/usr/bin/chromium', '/usr/lib/chromium/chromium'].find(existsSync);
 
-const browser = await puppeteer.launch({
-  executablePath: await chromium.executablePath(),
-  // a POSIX locale (LANG unset, as on CI) makes Chromium's default language 'en-US@posix', which
-  // Intl refuses: uPlot formats numbers in the browser's language
-  args: [...chromium.args, '--window-size=1400,2000', '--lang=en-US'],
-  env: { ...process.env, LANG: 'en_US.UTF-8' },
-  defaultViewport: { width: 1400, height: 2000 },
+const browser = await chromium.launch({
+  executablePath: debian ?? (await sparticuz.executablePath()),
+  args: debian ? ['--no-sandbox', '--disable-dev-shm-usage'] : sparticuz.args,
   headless: true,
 });
 try {
-  const page = await browser.newPage();
+  // a POSIX locale (LANG unset, as on CI) would make the page's language 'en-US@posix', which
+  // Intl refuses: uPlot formats numbers in the browser's language
+  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 2000 } });
+  const page = await context.newPage();
   // what the page itself complained about, for the message when a condition is never met
   const complaints = [];
   page.on('console', (message) => complaints.push(`console ${message.type()}: ${message.text()}`));
@@ -36,7 +42,7 @@ try {
   };
   for (const [name, condition] of Object.entries(conditions)) {
     try {
-      await page.waitForFunction(condition, wait);
+      await page.waitForFunction(condition, null, wait);
     } catch (e) {
       const shown = await page.evaluate(() => document.body?.innerText.slice(0, 2000));
       throw new Error(`the dashboard at ${url} never showed '${name}' (${condition}): ${e.message}\n`
@@ -58,7 +64,7 @@ try {
     };
   }, section);
   await page.screenshot({ path: screenshot, fullPage: true });
-  seen.browser = await browser.version();
+  seen.browser = `${debian ?? 'Chromium from npm'} ${browser.version()}`;
   console.log(JSON.stringify(seen));
 } finally {
   await browser.close();

@@ -30,9 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dashboard in a real browser: headless Chromium, fetched from npm with the Puppeteer that
- * drives it (no system browser or driver needed), opens the page Floe serves while orders stream in,
- * and sees the pipeline, its throughput and a committed checkpoint. The screenshot is saved as
+ * The dashboard in a real browser: headless Chromium driven by Playwright (both installed from npm
+ * by the test; the browser is Debian's chromium package where it is installed, otherwise npm's
+ * Chromium build, so a fresh machine needs nothing) opens the page Floe serves while orders stream
+ * in, and sees the pipeline, its throughput and a committed checkpoint. The screenshot is saved as
  * target/dashboard.png.
  */
 @ExtendWith(EmbeddedServersExtension.class)
