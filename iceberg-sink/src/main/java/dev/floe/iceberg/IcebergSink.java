@@ -1,5 +1,7 @@
 package dev.floe.iceberg;
 
+import dev.floe.engine.spi.deadletter.DeadLetterDelivery;
+import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.row.RowType;
 import dev.floe.engine.spi.sink.CommitObserver;
@@ -212,6 +214,21 @@ final class IcebergSink implements Sink {
             }
         }
         return matching;
+    }
+
+    /**
+     * A table of this sink's catalog for the pipeline's dead letters. It must not be one the data
+     * goes to: its {@code floe.*} marker says what was delivered, not what the data holds.
+     */
+    @Override
+    public Optional<DeadLetterDelivery> deadLetterTable(String name) {
+        if (router.matches(name)) {
+            throw new FatalException(
+                    IcebergErrorCode.TABLE_CREATION_FAILED,
+                    "Cannot keep the dead letters of pipeline " + pipelineId + " in table " + name + ": the pipeline"
+                            + " writes its data there (sink.table " + config.name() + "); name another table");
+        }
+        return Optional.of(DeadLetterTable.open(catalog, pipelineId, name, config.formatVersion()));
     }
 
     @Override

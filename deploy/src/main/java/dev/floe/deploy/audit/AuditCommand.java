@@ -8,6 +8,8 @@ import dev.floe.engine.cli.FloeCli;
 import dev.floe.engine.config.FloeConfig;
 import dev.floe.engine.spi.config.ConfigException;
 import dev.floe.engine.spi.sink.SourcePartition;
+import dev.floe.iceberg.DeadLetterTable;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -192,6 +194,26 @@ public final class AuditCommand implements Callable<Integer> {
      * dead-lettered offsets among them. Counting records (not offsets) leaves out offsets that
      * transaction markers and aborted records take.
      */
+    private static Map<SourcePartition, Set<Long>> deadLetteredToTable(ConfiguredTables target, String table) {
+        Catalog catalog = target.tables().catalog().load();
+        try {
+            return DeadLetterTable.deadLettered(catalog, table, target.tables().pipelineIds());
+        } finally {
+            if (catalog instanceof Closeable closeable) {
+                try {
+                    closeable.close();
+                } catch (IOException e) {
+                    // read already; nothing of the audit depends on closing
+                }
+            }
+        }
+    }
+
+    private static String deadLetterDestination(ConfiguredTables target) {
+        String table = target.pipeline().deadLetterTable();
+        return table == null ? target.pipeline().deadLetterTopic() : "dead-letter table " + table;
+    }
+
     private Map<SourcePartition, Long> accountForMissingRows(
             FloeConfig floeConfig,
             ConfiguredTables target,
@@ -200,8 +222,11 @@ public final class AuditCommand implements Callable<Integer> {
             List<Finding> findings) {
         Map<SourcePartition, Long> counted = new TreeMap<>();
         try (KafkaOffsets kafka = new KafkaOffsets(floeConfig.kafka(), kafkaTimeout)) {
-            Map<SourcePartition, Set<Long>> letters = kafka.deadLettered(
-                    target.pipeline().deadLetterTopic(), target.tables().pipelineIds());
+            String table = target.pipeline().deadLetterTable();
+            Map<SourcePartition, Set<Long>> letters = table == null
+                    ? kafka.deadLettered(
+                            target.pipeline().deadLetterTopic(), target.tables().pipelineIds())
+                    : deadLetteredToTable(target, table);
             Map<SourcePartition, Long> beginnings =
                     kafka.beginningOffsets(result.coverage().keySet());
             result.coverage().forEach((partition, covered) -> {
@@ -234,7 +259,7 @@ public final class AuditCommand implements Callable<Integer> {
                             "offsets [" + covered.from() + ", " + covered.to() + ") of " + partition + " hold "
                                     + records
                                     + " records in Kafka, but the table has " + covered.rows() + " rows of them and "
-                                    + target.pipeline().deadLetterTopic() + " " + inRange + " dead letters"));
+                                    + deadLetterDestination(target) + " " + inRange + " dead letters"));
                 }
             });
         }

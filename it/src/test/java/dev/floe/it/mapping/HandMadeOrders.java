@@ -70,6 +70,21 @@ public final class HandMadeOrders implements AutoCloseable {
         sent.put(orderId, value);
     }
 
+    /** Sends {@code value} as it is, bytes that need not be in the registry's wire format, with a header. */
+    public void sendRaw(String key, byte[] value, String header, String headerValue) {
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value);
+        record.headers().add(header, headerValue.getBytes(StandardCharsets.UTF_8));
+        try {
+            producer.send(record).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted sending a raw record to " + topic, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot send a raw record to " + topic, e.getCause());
+        }
+    }
+
     /** The bytes order {@code orderId} was sent as. */
     public ByteBuffer value(long orderId) {
         return ByteBuffer.wrap(sent.get(orderId));

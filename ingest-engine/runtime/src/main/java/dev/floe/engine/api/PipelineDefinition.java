@@ -14,6 +14,7 @@ import dev.floe.engine.time.EventTimeSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +29,7 @@ public final class PipelineDefinition {
     private final int parallelism;
     private final EngineOptions.OnError onError;
     private final String deadLetterTopic;
+    private final String deadLetterTable;
     private final SinkDefinition sink;
     private final List<Supplier<Operator>> operators;
     private final KeySelector keyBy;
@@ -43,7 +45,12 @@ public final class PipelineDefinition {
         this.source = Objects.requireNonNull(builder.source, "source of pipeline " + builder.id);
         this.parallelism = builder.parallelism;
         this.onError = builder.onError;
+        if (builder.deadLetterTopic != null && builder.deadLetterTable != null) {
+            throw new IllegalArgumentException("Cannot define pipeline " + id + ": its dead letters go to a topic ("
+                    + builder.deadLetterTopic + ") or a table (" + builder.deadLetterTable + "), not both");
+        }
         this.deadLetterTopic = builder.deadLetterTopic == null ? id + ".dead-letters" : builder.deadLetterTopic;
+        this.deadLetterTable = builder.deadLetterTable;
         this.sink = Objects.requireNonNull(builder.sink, "sink of pipeline " + builder.id);
         this.operators = List.copyOf(builder.operators);
         this.keyBy = builder.keyBy;
@@ -86,6 +93,7 @@ public final class PipelineDefinition {
                 .parallelism(config.parallelism())
                 .onError(config.onError())
                 .deadLetterTopic(config.deadLetterTopic())
+                .deadLetterTable(config.deadLetterTable())
                 .sink(config.sink())
                 .restartStrategy(config.restartStrategy())
                 .state(config.state());
@@ -107,6 +115,12 @@ public final class PipelineDefinition {
         return onError;
     }
 
+    /** The sink's table for dead letters, or empty when they go to {@link #deadLetterTopic()}. */
+    public Optional<String> deadLetterTable() {
+        return Optional.ofNullable(deadLetterTable);
+    }
+
+    /** The topic for dead letters, unless {@link #deadLetterTable()} is set. */
     public String deadLetterTopic() {
         return deadLetterTopic;
     }
@@ -172,6 +186,7 @@ public final class PipelineDefinition {
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private EngineOptions.OnError onError = EngineOptions.OnError.DEAD_LETTER;
         private String deadLetterTopic;
+        private String deadLetterTable;
         private SinkDefinition sink;
         private final List<Supplier<Operator>> operators = new ArrayList<>();
         private KeySelector keyBy;
@@ -225,6 +240,12 @@ public final class PipelineDefinition {
 
         public Builder deadLetterTopic(String value) {
             this.deadLetterTopic = value;
+            return this;
+        }
+
+        /** Dead letters go to this table of the sink instead of a topic. */
+        public Builder deadLetterTable(String value) {
+            this.deadLetterTable = value;
             return this;
         }
 

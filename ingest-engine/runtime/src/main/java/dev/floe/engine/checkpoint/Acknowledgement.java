@@ -1,6 +1,6 @@
 package dev.floe.engine.checkpoint;
 
-import dev.floe.engine.deadletter.DeadLetter;
+import dev.floe.engine.spi.deadletter.DeadLetter;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.WriteResult;
 import dev.floe.engine.state.KeyedStateHandle;

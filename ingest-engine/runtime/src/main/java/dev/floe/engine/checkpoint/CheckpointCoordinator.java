@@ -1,8 +1,8 @@
 package dev.floe.engine.checkpoint;
 
 import dev.floe.engine.config.CheckpointConfig;
-import dev.floe.engine.deadletter.DeadLetter;
 import dev.floe.engine.deadletter.DeadLetterCodec;
+import dev.floe.engine.spi.deadletter.DeadLetter;
 import dev.floe.engine.spi.error.FloeException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.sink.CheckpointInfo;

@@ -1,9 +1,9 @@
 package dev.floe.engine.checkpoint;
 
-import dev.floe.engine.deadletter.DeadLetter;
 import dev.floe.engine.deadletter.DeadLetterCodec;
-import dev.floe.engine.deadletter.DeadLetterDelivery;
 import dev.floe.engine.source.ConsumerGroupOffsets;
+import dev.floe.engine.spi.deadletter.DeadLetter;
+import dev.floe.engine.spi.deadletter.DeadLetterDelivery;
 import dev.floe.engine.spi.sink.SinkCommitter;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.SourcePartition;

@@ -309,7 +309,15 @@ public final class ConfigLoader {
         SinkDefinition definition = sink.configure(id, root, sinkSection);
         SourceConfig sourceConfig = source(source, id);
         Integer parallelism = section.get(EngineOptions.PARALLELISM);
-        String deadLetterTopic = section.get(EngineOptions.DEAD_LETTER_SECTION).get(EngineOptions.DEAD_LETTER_TOPIC);
+        ConfigSection deadLetter = section.get(EngineOptions.DEAD_LETTER_SECTION);
+        String deadLetterTopic = deadLetter.get(EngineOptions.DEAD_LETTER_TOPIC);
+        String deadLetterTable = deadLetter.get(EngineOptions.DEAD_LETTER_TABLE);
+        if (deadLetterTopic != null && deadLetterTable != null) {
+            deadLetter.problem(
+                    EngineOptions.DEAD_LETTER_TABLE,
+                    "set either topic or table, not both: dead letters go to exactly one destination");
+            return null;
+        }
         if (sourceConfig == null) {
             return null;
         }
@@ -318,7 +326,8 @@ public final class ConfigLoader {
                 sourceConfig,
                 parallelism == null ? defaultParallelism : parallelism,
                 section.get(EngineOptions.ON_ERROR),
-                deadLetterTopic == null ? id + ".dead-letters" : deadLetterTopic,
+                deadLetterTable != null ? null : deadLetterTopic == null ? id + ".dead-letters" : deadLetterTopic,
+                deadLetterTable,
                 definition,
                 restart(section.get(EngineOptions.RESTART_SECTION)),
                 StateOptions.read(section.get(StateOptions.SECTION)),

@@ -235,10 +235,18 @@ public final class EngineOptions {
     // pipelines: dead letters
 
     public static final ConfigOption<String> DEAD_LETTER_TOPIC = ConfigOption.string("topic")
-            .description("Topic for records that cannot be ingested; default <pipeline id>.dead-letters");
+            .description("Topic for records that cannot be ingested; default <pipeline id>.dead-letters unless"
+                    + " table is set");
 
-    public static final ConfigSpec DEAD_LETTER =
-            ConfigSpec.of("deadLetter", "Where records that cannot be ingested go", List.of(DEAD_LETTER_TOPIC));
+    public static final ConfigOption<String> DEAD_LETTER_TABLE = ConfigOption.string("table")
+            .constraint(
+                    name -> name.matches("[^.\\s]+(\\.[^.\\s]+)+"), "a table name with its namespace, such as db.name")
+            .description("Instead of topic: an Iceberg table (namespace.name, in the sink's catalog) for records"
+                    + " that cannot be ingested, created when missing and committed with each checkpoint before"
+                    + " its data; see docs/iceberg-sink.md, \"Dead-letter tables\"");
+
+    public static final ConfigSpec DEAD_LETTER = ConfigSpec.of(
+            "deadLetter", "Where records that cannot be ingested go", List.of(DEAD_LETTER_TOPIC, DEAD_LETTER_TABLE));
 
     // pipelines
 

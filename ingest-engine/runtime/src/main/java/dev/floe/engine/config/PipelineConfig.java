@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param source what it reads
  * @param parallelism its subtasks
  * @param onError what a record that cannot be ingested does
- * @param deadLetterTopic where such records go
+ * @param deadLetterTopic the topic such records go to, or null when they go to {@code deadLetterTable}
+ * @param deadLetterTable the table of the sink such records go to, or null when they go to a topic
  * @param sink where it writes
  * @param restartStrategy how it restarts after a failure a restart can fix
  * @param state where its keyed state lives
@@ -24,6 +25,7 @@ public record PipelineConfig(
         int parallelism,
         EngineOptions.OnError onError,
         String deadLetterTopic,
+        String deadLetterTable,
         SinkDefinition sink,
         RestartStrategy restartStrategy,
         StateConfig state,
@@ -32,7 +34,10 @@ public record PipelineConfig(
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(onError, "onError");
-        Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        if ((deadLetterTopic == null) == (deadLetterTable == null)) {
+            throw new IllegalArgumentException("exactly one of deadLetterTopic and deadLetterTable must be set: "
+                    + deadLetterTopic + ", " + deadLetterTable);
+        }
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(restartStrategy, "restartStrategy");
         Objects.requireNonNull(state, "state");

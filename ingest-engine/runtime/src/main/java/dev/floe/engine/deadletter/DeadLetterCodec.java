@@ -1,5 +1,7 @@
 package dev.floe.engine.deadletter;
 
+import dev.floe.engine.spi.deadletter.Bytes;
+import dev.floe.engine.spi.deadletter.DeadLetter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

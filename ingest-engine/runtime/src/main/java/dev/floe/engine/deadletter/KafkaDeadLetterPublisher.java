@@ -2,6 +2,8 @@ package dev.floe.engine.deadletter;
 
 import dev.floe.engine.EngineErrorCode;
 import dev.floe.engine.source.ConsumerGroupOffsets;
+import dev.floe.engine.spi.deadletter.DeadLetter;
+import dev.floe.engine.spi.deadletter.DeadLetterDelivery;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.sink.SourceOffsets;
@@ -96,6 +98,11 @@ public final class KafkaDeadLetterPublisher implements DeadLetterDelivery, AutoC
 
     public String topic() {
         return topic;
+    }
+
+    @Override
+    public String describe() {
+        return "topic " + topic;
     }
 
     /** Creates the dead-letter topic when it does not exist, so a cluster without auto-creation works. */

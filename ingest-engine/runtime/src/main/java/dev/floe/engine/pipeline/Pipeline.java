@@ -22,6 +22,7 @@ import dev.floe.engine.metrics.SubtaskCounter;
 import dev.floe.engine.source.GroupOffsets;
 import dev.floe.engine.source.KafkaSourceReader;
 import dev.floe.engine.source.PartitionDiscovery;
+import dev.floe.engine.spi.deadletter.DeadLetterDelivery;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.sink.CommittedPosition;
@@ -291,19 +292,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         resources.add(storage);
         GroupOffsets groups = new GroupOffsets(admin, KAFKA_TIMEOUT);
         resources.add(groups);
-        KafkaDeadLetterPublisher deadLetters = new KafkaDeadLetterPublisher(
-                definition.id(),
-                definition.deadLetterTopic(),
-                definition.source().groupId() + ".dead-letters",
-                producerProperties(),
-                admin,
-                groups,
-                KAFKA_TIMEOUT);
-        resources.add(deadLetters);
-        untilAvailable("create dead-letter topic " + definition.deadLetterTopic(), () -> {
-            deadLetters.ensureTopic();
-            return null;
-        });
+        DeadLetterDelivery deadLetters = deadLetters(sink, admin, groups);
 
         Optional<StoredCheckpoint> latest = storage.latest();
         Optional<CommittedPosition> committed =
@@ -579,6 +568,36 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     }
 
     /** Retries {@code action} while its failure is retriable, logging each wait, until it succeeds. */
+    /** The pipeline's dead-letter destination: a table of its sink, or a topic (created when missing). */
+    private DeadLetterDelivery deadLetters(Sink sink, Map<String, String> admin, GroupOffsets groups) {
+        Optional<String> table = definition.deadLetterTable();
+        if (table.isPresent()) {
+            DeadLetterDelivery delivery = untilAvailable(
+                            "open dead-letter table " + table.get(), () -> sink.deadLetterTable(table.get()))
+                    .orElseThrow(() -> new FatalException(
+                            EngineErrorCode.DEAD_LETTER_FAILED,
+                            "Cannot keep the dead letters of pipeline " + definition.id() + " in table " + table.get()
+                                    + ": " + definition.sink().describe() + " keeps no dead-letter tables; set"
+                                    + " deadLetter.topic instead"));
+            LOG.info("Pipeline {} sends its dead letters to {}", definition.id(), delivery.describe());
+            return delivery;
+        }
+        KafkaDeadLetterPublisher publisher = new KafkaDeadLetterPublisher(
+                definition.id(),
+                definition.deadLetterTopic(),
+                definition.source().groupId() + ".dead-letters",
+                producerProperties(),
+                admin,
+                groups,
+                KAFKA_TIMEOUT);
+        resources.add(publisher);
+        untilAvailable("create dead-letter topic " + definition.deadLetterTopic(), () -> {
+            publisher.ensureTopic();
+            return null;
+        });
+        return publisher;
+    }
+
     private <T> T untilAvailable(String what, java.util.function.Supplier<T> action) {
         RetryPolicy<T> policy = RetryPolicy.<T>builder()
                 .handle(RetriableException.class)

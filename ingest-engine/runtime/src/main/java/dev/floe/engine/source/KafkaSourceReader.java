@@ -1,8 +1,8 @@
 package dev.floe.engine.source;
 
 import dev.floe.engine.EngineErrorCode;
-import dev.floe.engine.deadletter.Bytes;
-import dev.floe.engine.deadletter.DeadLetter;
+import dev.floe.engine.spi.deadletter.Bytes;
+import dev.floe.engine.spi.deadletter.DeadLetter;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.SourcePartition;

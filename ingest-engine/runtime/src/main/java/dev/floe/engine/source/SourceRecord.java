@@ -1,7 +1,7 @@
 package dev.floe.engine.source;
 
-import dev.floe.engine.deadletter.DeadLetter;
 import dev.floe.engine.spi.dataflow.RecordMetadata;
+import dev.floe.engine.spi.deadletter.DeadLetter;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 

@@ -133,6 +133,8 @@ public final class TransformChain {
             for (int i = 0; i < columns.length; i++) {
                 columns[i].write(in, record, row, i);
             }
+            // the sink's lineage (floe.ranges) and its skip-on-restart read the row's origin
+            row.copyOrigin(in);
             return row;
         }
     }

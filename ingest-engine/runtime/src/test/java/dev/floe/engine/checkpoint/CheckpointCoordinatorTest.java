@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.floe.engine.EngineErrorCode;
 import dev.floe.engine.config.CheckpointConfig;
-import dev.floe.engine.deadletter.DeadLetter;
-import dev.floe.engine.deadletter.DeadLetterDelivery;
 import dev.floe.engine.metrics.CheckpointHistory;
 import dev.floe.engine.metrics.PipelineMetrics;
 import dev.floe.engine.source.ConsumerGroupOffsets;
+import dev.floe.engine.spi.deadletter.DeadLetter;
+import dev.floe.engine.spi.deadletter.DeadLetterDelivery;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.sink.CheckpointInfo;
 import dev.floe.engine.spi.sink.SinkCommitter;
@@ -324,6 +324,11 @@ class CheckpointCoordinatorTest {
         @Override
         public SourceOffsets delivered() {
             return marker;
+        }
+
+        @Override
+        public String describe() {
+            return "a recording";
         }
     }
 

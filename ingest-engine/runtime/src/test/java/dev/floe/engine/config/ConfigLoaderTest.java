@@ -175,6 +175,47 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void sendsDeadLettersToATableInsteadOfATopic() {
+        String text = """
+                kafka: {bootstrapServers: k:9092}
+                schemaRegistry: {url: http://r:8081}
+                store: {location: x}
+                pipelines:
+                  - {id: a, source: {topics: [t]}, deadLetter: {table: quarantine.a}, sink: {table: x}}
+                """;
+
+        PipelineConfig pipeline =
+                loader(Map.of()).parse("floe.yaml", text).pipelines().get(0);
+
+        assertThat(pipeline.deadLetterTable()).isEqualTo("quarantine.a");
+        assertThat(pipeline.deadLetterTopic()).isNull();
+    }
+
+    @Test
+    void refusesADeadLetterTopicAndTableTogetherAndATableWithoutNamespace() {
+        String text = """
+                kafka: {bootstrapServers: k:9092}
+                schemaRegistry: {url: http://r:8081}
+                store: {location: x}
+                pipelines:
+                  - {id: a, source: {topics: [t]}, deadLetter: {topic: a.dl, table: quarantine.a}, sink: {table: x}}
+                  - {id: b, source: {topics: [t]}, deadLetter: {table: letters}, sink: {table: y}}
+                """;
+
+        assertThatThrownBy(() -> loader(Map.of()).parse("floe.yaml", text))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(ConfigProblem::toString)
+                                .anySatisfy(problem -> assertThat(problem)
+                                        .startsWith("floe.yaml:5: pipelines[0].deadLetter.table: set either topic or"
+                                                + " table, not both"))
+                                .anySatisfy(problem -> assertThat(problem)
+                                        .startsWith("floe.yaml:6: pipelines[1].deadLetter.table:")
+                                        .contains("a table name with its namespace")));
+    }
+
+    @Test
     void pointsAtTheLineOfInvalidYaml() {
         assertThatThrownBy(() -> loader(Map.of()).parse("floe.yaml", "kafka:\n  a: [1, 2\nb: c\n"))
                 .isInstanceOf(ConfigException.class)

@@ -3,6 +3,8 @@ package dev.floe.engine.deadletter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.floe.engine.spi.deadletter.Bytes;
+import dev.floe.engine.spi.deadletter.DeadLetter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

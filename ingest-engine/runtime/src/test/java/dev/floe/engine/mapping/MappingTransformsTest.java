@@ -220,7 +220,13 @@ class MappingTransformsTest {
         assertThat(columns(chain)).containsExactly("order_id", "customer", "price", "code", "event_time");
         assertThat(chain.output().schema().findField("price").type()).isEqualTo(Types.DecimalType.of(12, 3));
         assertThat(chain.output().schema().findField("event_time").type()).isEqualTo(Types.DateType.get());
-        Map<String, Object> row = values(chain.apply(order(7, 3, 1999, false, null), RECORD));
+        Row input = order(7, 3, 1999, false, null);
+        input.setOrigin("orders", 2, 41);
+        Row output = chain.apply(input, RECORD);
+        assertThat(List.of(output.originTopic(), output.originPartition(), output.originOffset()))
+                .as("the reshaped row keeps the origin the sink's lineage counts by")
+                .isEqualTo(List.of("orders", 2, 41L));
+        Map<String, Object> row = values(output);
         assertThat(row)
                 .containsEntry("order_id", "7")
                 .containsEntry("customer", "C00042")

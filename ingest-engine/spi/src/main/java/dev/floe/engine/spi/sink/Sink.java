@@ -1,5 +1,6 @@
 package dev.floe.engine.spi.sink;
 
+import dev.floe.engine.spi.deadletter.DeadLetterDelivery;
 import dev.floe.engine.spi.row.RowType;
 import java.util.List;
 import java.util.Optional;
@@ -32,6 +33,16 @@ public interface Sink extends AutoCloseable {
      * records its own commits already cover (docs/iceberg-sink.md, "Several tables from one pipeline").
      */
     Optional<CommittedPosition> committed();
+
+    /**
+     * The dead-letter table {@code name} in this sink's own storage, created when missing, or empty
+     * when this kind of sink keeps no dead-letter tables. Its deliveries follow the commit order of
+     * the checkpoint (dead letters, then the sink's data), so a dead letter is visible with the data
+     * of its checkpoint and delivered once whatever happens.
+     */
+    default Optional<DeadLetterDelivery> deadLetterTable(String name) {
+        return Optional.empty();
+    }
 
     /** The state of each destination, for health: one entry per table written so far. */
     default List<DestinationStatus> status() {

@@ -1,4 +1,4 @@
-package dev.floe.engine.deadletter;
+package dev.floe.engine.spi.deadletter;
 
 import java.time.Instant;
 import java.util.List;

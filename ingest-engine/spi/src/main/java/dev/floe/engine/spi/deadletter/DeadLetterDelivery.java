@@ -1,4 +1,4 @@
-package dev.floe.engine.deadletter;
+package dev.floe.engine.spi.deadletter;
 
 import dev.floe.engine.spi.sink.SourceOffsets;
 import java.util.List;
@@ -15,4 +15,7 @@ public interface DeadLetterDelivery {
 
     /** The marker: below these offsets, every dead letter was delivered. */
     SourceOffsets delivered();
+
+    /** Where the letters go, for logs: {@code topic orders.dead-letters}, {@code iceberg table db.t}. */
+    String describe();
 }
