@@ -133,6 +133,8 @@ public final class TransformChain {
             for (int i = 0; i < columns.length; i++) {
                 columns[i].write(in, record, row, i);
             }
+            // a change event's delete stays one through the projection
+            row.setKind(in.kind());
             return row;
         }
     }
