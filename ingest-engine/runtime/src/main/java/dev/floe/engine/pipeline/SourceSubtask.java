@@ -341,6 +341,9 @@ final class SourceSubtask implements Runnable {
             // key goes to the sink as it is (docs/iceberg-sink.md, "Change events and tombstones")
             try {
                 emit(row);
+            } catch (BadRecordException e) {
+                // a key the table's cannot be taken from
+                reject(record, "sink", e);
             } finally {
                 current = null;
             }
