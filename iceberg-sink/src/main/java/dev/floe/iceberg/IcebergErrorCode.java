@@ -39,6 +39,8 @@ public enum IcebergErrorCode implements ErrorCode {
     UPSERT_KEY_INVALID(ErrorCategory.USER),
     /** A subtask's distinct upsert keys of one checkpoint outgrew sortBufferRows. */
     UPSERT_BUFFER_FULL(ErrorCategory.USER),
+    /** A delete (a change event's, a tombstone's) whose row lacks a key column or holds null in one. */
+    DELETE_KEY_INVALID(ErrorCategory.USER),
     /** Stored pending commits that cannot be read back. */
     PENDING_STATE_CORRUPT(ErrorCategory.INTERNAL);
 

@@ -40,6 +40,11 @@ final class IcebergSinkDefinition implements SinkDefinition {
     }
 
     @Override
+    public boolean appliesDeletes() {
+        return table.upsert();
+    }
+
+    @Override
     public Sink open(SinkContext context) {
         Catalog loaded;
         try {

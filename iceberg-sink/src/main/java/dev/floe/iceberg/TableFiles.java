@@ -4,6 +4,7 @@ import dev.floe.engine.spi.error.BadRecordException;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.row.Row;
+import dev.floe.engine.spi.row.RowKind;
 import dev.floe.engine.spi.row.RowType;
 import dev.floe.iceberg.write.ParquetDefaults;
 import dev.floe.iceberg.write.RowParquetWriters;
@@ -59,6 +60,13 @@ final class TableFiles {
     private final List<DeleteFile> deletes = new ArrayList<>();
     /** For an upsert table, each key's latest row of this checkpoint, in the order keys came. */
     private final Map<Row, Latest> latestByKey = new LinkedHashMap<>();
+    /** For deletes, where the key columns are in rows of each type. */
+    private final Map<RowType, DeleteKeys> deleteKeys = new IdentityHashMap<>();
+
+    private RowType lastDeleteType;
+    private DeleteKeys lastDeleteKeys;
+    /** Whether the table was found missing by a delete and no row has created it since. */
+    private boolean missing;
 
     private OffsetLineage lineage = new OffsetLineage();
     private RowType lastType;
@@ -89,15 +97,15 @@ final class TableFiles {
     }
 
     void write(Row row) {
+        if (row.kind() == RowKind.DELETE) {
+            delete(row);
+            return;
+        }
         Bound current = row.type() == lastType ? last : bind(row.type());
+        missing = false;
         String topic = row.originTopic();
-        if (skipBelow != null && topic != null) {
-            long below = skipBelow.get(topic, row.originPartition());
-            if (row.originOffset() < below) {
-                // the table held this record when this run claimed it
-                skipped++;
-                return;
-            }
+        if (held(row)) {
+            return;
         }
         Row tableRow = current.binding.fitting == null ? row : current.binding.fitting.apply(row);
         if (current.binding.upsertKey != null) {
@@ -139,6 +147,60 @@ final class TableFiles {
         }
     }
 
+    /** Whether the table held the row's record when this run claimed it: then it is skipped. */
+    private boolean held(Row row) {
+        String topic = row.originTopic();
+        if (skipBelow != null && topic != null && row.originOffset() < skipBelow.get(topic, row.originPartition())) {
+            skipped++;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Deletes the key a {@link RowKind#DELETE} row names: its key columns, found by name, since
+     * the row may be of another type than the table's (a tombstone's key record). Binds nothing
+     * new to the table: a delete neither creates nor evolves it, and deletes nothing from a table
+     * that does not exist.
+     */
+    private void delete(Row row) {
+        DeleteKeys keys = row.type() == lastDeleteType ? lastDeleteKeys : deleteKeys(row.type());
+        if (keys == null) {
+            return;
+        }
+        if (held(row)) {
+            return;
+        }
+        keep(keys.key(row), new Latest(keys.bound, null), row);
+    }
+
+    /** Where the key columns are in rows of {@code type}; null when the table does not exist. */
+    private DeleteKeys deleteKeys(RowType type) {
+        DeleteKeys keys = deleteKeys.get(type);
+        if (keys == null) {
+            if (missing) {
+                return null;
+            }
+            RowType own = target.existingRowType();
+            if (own == null) {
+                // nothing to delete; looked up again once a row creates the table
+                missing = true;
+                return null;
+            }
+            Bound owner = bind(own);
+            UpsertKey upsertKey = owner.binding.upsertKey;
+            if (upsertKey == null) {
+                throw new IllegalStateException(
+                        "Cannot delete from table " + target.name() + ": it is not written in mode upsert");
+            }
+            keys = new DeleteKeys(owner, upsertKey.positionsIn(type, target.name()));
+            deleteKeys.put(type, keys);
+        }
+        lastDeleteType = type;
+        lastDeleteKeys = keys;
+        return keys;
+    }
+
     /**
      * Keeps the row as its key's latest of this checkpoint, replacing an earlier one: a checkpoint
      * writes one row per key (none for a key whose latest record deletes it), and an equality delete
@@ -147,7 +209,11 @@ final class TableFiles {
     private void upsert(Bound current, Row tableRow, Row row) {
         UpsertKey upsertKey = current.binding.upsertKey;
         Row key = upsertKey.key(tableRow);
-        Latest latest = new Latest(current, upsertKey.deletes(tableRow) ? null : tableRow.detach());
+        keep(key, new Latest(current, upsertKey.deletes(tableRow) ? null : tableRow.detach()), row);
+    }
+
+    /** Makes {@code latest} the key's state at the end of this checkpoint, whatever came before. */
+    private void keep(Row key, Latest latest, Row row) {
         if (latestByKey.put(key, latest) == null && openFiles.buffered()) {
             throw new FatalException(
                     IcebergErrorCode.UPSERT_BUFFER_FULL,
@@ -513,6 +579,21 @@ final class TableFiles {
 
     /** An upsert key's latest row of the checkpoint, and how it binds; a null row deletes the key. */
     private record Latest(Bound bound, Row row) {}
+
+    /** Where a delete's key columns are in rows of one type, and the table's binding they delete in. */
+    private final class DeleteKeys {
+        final Bound bound;
+        final int[] positions;
+
+        DeleteKeys(Bound bound, int[] positions) {
+            this.bound = bound;
+            this.positions = positions;
+        }
+
+        Row key(Row row) {
+            return bound.binding.upsertKey.key(row, positions, target.name());
+        }
+    }
 
     /** A data file being written, and how many rows went in since its size was last checked. */
     private final class OpenFile extends OpenFiles.Entry {

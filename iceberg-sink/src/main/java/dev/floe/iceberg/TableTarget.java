@@ -204,6 +204,17 @@ final class TableTarget {
         }
     }
 
+    /**
+     * The row type of the table's own schema, or null when the table does not exist. Creates and
+     * evolves nothing: for deletes, which need only the table's key.
+     */
+    synchronized RowType existingRowType() {
+        if (table == null && !loadIfExists()) {
+            return null;
+        }
+        return rowType(table.schema());
+    }
+
     /** How writers write rows of {@code type} into this table. */
     synchronized Binding binding(RowType type) {
         Binding binding = bindings.get(type);

@@ -1,6 +1,8 @@
 package dev.floe.iceberg;
 
+import dev.floe.engine.spi.error.BadRecordException;
 import dev.floe.engine.spi.error.FatalException;
+import dev.floe.engine.spi.row.FieldKind;
 import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.row.RowType;
 import java.util.ArrayList;
@@ -173,6 +175,71 @@ final class UpsertKey {
     Row key(Row row) {
         Row key = new Row(keyType);
         for (int i = 0; i < positions.length; i++) {
+            key.set(i, row.get(positions[i], Object.class));
+        }
+        return key.detach();
+    }
+
+    /**
+     * Where each key column is in rows of {@code type}, found by name: a delete's row may be of any
+     * type holding the key columns (a change event's row, a tombstone's key record).
+     *
+     * @throws BadRecordException when a key column is missing, or of another type than the table's
+     *     (an int where the table has long is taken)
+     */
+    int[] positionsIn(RowType type, String table) {
+        List<Types.NestedField> fields = type.struct().fields();
+        List<Types.NestedField> keyColumns = keyType.struct().fields();
+        int[] found = new int[keyColumns.size()];
+        for (int i = 0; i < found.length; i++) {
+            String name = keyColumns.get(i).name();
+            found[i] = -1;
+            for (int j = 0; j < fields.size() && found[i] < 0; j++) {
+                if (fields.get(j).name().equals(name)) {
+                    found[i] = j;
+                }
+            }
+            for (int j = 0; j < fields.size() && found[i] < 0; j++) {
+                if (fields.get(j).name().equalsIgnoreCase(name)) {
+                    found[i] = j;
+                }
+            }
+            if (found[i] < 0) {
+                throw new BadRecordException(
+                        IcebergErrorCode.DELETE_KEY_INVALID,
+                        "Cannot delete from table " + table + " by a record of " + type.struct() + ": it has no field '"
+                                + name + "', an identifier field of the table");
+            }
+            FieldKind from = type.kind(found[i]);
+            FieldKind to = keyType.kind(i);
+            if (from != to && !(from == FieldKind.INT && to == FieldKind.LONG)) {
+                throw new BadRecordException(
+                        IcebergErrorCode.DELETE_KEY_INVALID,
+                        "Cannot delete from table " + table + " by a record of " + type.struct() + ": its field '"
+                                + name + "' is " + type.field(found[i]).type() + ", the table's key column "
+                                + keyType.field(i).type());
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The key a delete's row names, owning its values, its columns at {@code positions} (see
+     * {@link #positionsIn}).
+     *
+     * @throws BadRecordException when a key column is null
+     */
+    Row key(Row row, int[] positions, String table) {
+        Row key = new Row(keyType);
+        for (int i = 0; i < positions.length; i++) {
+            String name = keyType.field(i).name();
+            if (row.isNull(positions[i])) {
+                throw new BadRecordException(
+                        IcebergErrorCode.DELETE_KEY_INVALID,
+                        "Cannot delete the record at " + row.originTopic() + "-" + row.originPartition() + "@"
+                                + row.originOffset() + " from table " + table + ": its key column '" + name
+                                + "' is null");
+            }
             key.set(i, row.get(positions[i], Object.class));
         }
         return key.detach();

@@ -17,6 +17,10 @@ public enum EngineErrorCode implements ErrorCode {
     INCOMPATIBLE_RECORD(ErrorCategory.USER),
     /** A record with no value (a tombstone) in a pipeline that appends. */
     NULL_VALUE(ErrorCategory.USER),
+    /** A tombstone whose key cannot say which row to delete (no key, not a framed Avro record). */
+    TOMBSTONE_KEY_INVALID(ErrorCategory.USER),
+    /** A Debezium change event with an unknown op, or without the half (before, after) its op needs. */
+    CHANGE_EVENT_INVALID(ErrorCategory.USER),
     /** The schema registry did not answer. */
     REGISTRY_UNAVAILABLE(ErrorCategory.EXTERNAL),
     /** The schema registry refused the configured credentials. */

@@ -85,6 +85,8 @@ record Lakehouse(String trinoCatalog, CatalogConfig floe, Map<String, String> tr
         StringBuilder yaml = new StringBuilder();
         yaml.append("kafka:\n  bootstrapServers: ").append(bootstrapServers).append('\n');
         yaml.append("schemaRegistry:\n  url: ").append(registryUrl).append('\n');
+        // a free port: other Floe processes on the machine may hold the default one
+        yaml.append("http:\n  port: 0\n");
         yaml.append("catalog:\n  name: ").append(floe.name()).append('\n');
         yaml.append("  type: ").append(floe.type()).append('\n');
         yaml.append("  uri: ").append(floe.uri()).append('\n');

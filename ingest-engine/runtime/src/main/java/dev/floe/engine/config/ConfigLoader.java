@@ -1,5 +1,6 @@
 package dev.floe.engine.config;
 
+import dev.floe.engine.mapping.MappingConfig;
 import dev.floe.engine.mapping.MappingReader;
 import dev.floe.engine.pipeline.RestartStrategy;
 import dev.floe.engine.spi.config.ConfigException;
@@ -321,6 +322,19 @@ public final class ConfigLoader {
         if (sourceConfig == null) {
             return null;
         }
+        MappingConfig mapping = MappingReader.read(section);
+        if (sourceConfig.format() == EngineOptions.SourceFormat.DEBEZIUM) {
+            if (!definition.appliesDeletes()) {
+                source.problem(
+                        EngineOptions.FORMAT,
+                        "format debezium needs a sink that applies deletes (sink.mode: upsert); "
+                                + definition.describe() + " does not");
+            } else if (mapping.deduplicate() != null || mapping.window() != null) {
+                source.problem(
+                        EngineOptions.FORMAT,
+                        "format debezium cannot feed a deduplicate or a window: their rows are not changes of a key");
+            }
+        }
         return new PipelineConfig(
                 id,
                 sourceConfig,
@@ -331,7 +345,7 @@ public final class ConfigLoader {
                 definition,
                 restart(section.get(EngineOptions.RESTART_SECTION)),
                 StateOptions.read(section.get(StateOptions.SECTION)),
-                MappingReader.read(section));
+                mapping);
     }
 
     private static RestartStrategy restart(ConfigSection section) {
@@ -419,7 +433,8 @@ public final class ConfigLoader {
                 startFrom,
                 startTimestamp,
                 SourceOffsets.of(offsets),
-                group == null ? "floe-" + id : group);
+                group == null ? "floe-" + id : group,
+                source.get(EngineOptions.FORMAT));
     }
 
     /** The environment, for {@code ${NAME}} references. */

@@ -227,10 +227,27 @@ public final class EngineOptions {
             .description("Consumer group whose offsets Floe commits after each table commit, for lag"
                     + " monitoring; default floe-<pipeline id>");
 
+    public static final ConfigOption<SourceFormat> FORMAT = ConfigOption.of(
+                    "format", ValueType.enumeration(SourceFormat.class))
+            .defaultValue(SourceFormat.AVRO)
+            .description("What a record's value holds: avro, a Confluent-framed Avro record that is the row; or"
+                    + " debezium, a Confluent-framed Avro Debezium change event whose 'after' record is the row"
+                    + " (op c, r, u upsert it, op d deletes the key of 'before'). debezium needs sink.mode: upsert"
+                    + " and no deduplicate or window. Either way, on an upsert table a record without a value (a"
+                    + " tombstone) deletes the key of its Confluent-framed Avro key record");
+
     public static final ConfigSpec SOURCE = ConfigSpec.of(
             "source",
             "The topics a pipeline reads",
-            List.of(TOPICS, TOPIC_PATTERN, DISCOVERY_INTERVAL, START_FROM, START_TIMESTAMP, START_OFFSETS, GROUP_ID));
+            List.of(
+                    TOPICS,
+                    TOPIC_PATTERN,
+                    DISCOVERY_INTERVAL,
+                    START_FROM,
+                    START_TIMESTAMP,
+                    START_OFFSETS,
+                    GROUP_ID,
+                    FORMAT));
 
     // pipelines: dead letters
 
@@ -357,6 +374,14 @@ public final class EngineOptions {
         TIMESTAMP,
         GROUP_OFFSETS,
         OFFSETS
+    }
+
+    /** What a record's value holds. */
+    public enum SourceFormat {
+        /** A Confluent-framed Avro record: the row. */
+        AVRO,
+        /** A Confluent-framed Avro Debezium change event: op, before, after, source, ... */
+        DEBEZIUM
     }
 
     /** What a record that cannot be ingested does. */

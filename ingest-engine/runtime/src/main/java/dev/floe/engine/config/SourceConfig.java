@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * @param startTimestamp the instant to start at, for {@code TIMESTAMP}
  * @param startOffsets the offsets to start at, for {@code OFFSETS}
  * @param groupId the consumer group whose offsets report lag
+ * @param format what a record's value holds
  */
 public record SourceConfig(
         List<String> topics,
@@ -25,8 +26,10 @@ public record SourceConfig(
         EngineOptions.StartPosition startFrom,
         Instant startTimestamp,
         SourceOffsets startOffsets,
-        String groupId) {
+        String groupId,
+        EngineOptions.SourceFormat format) {
     public SourceConfig {
+        Objects.requireNonNull(format, "format");
         topics = List.copyOf(topics);
         Objects.requireNonNull(discoveryInterval, "discoveryInterval");
         Objects.requireNonNull(startFrom, "startFrom");
@@ -38,6 +41,32 @@ public record SourceConfig(
         if (startFrom == EngineOptions.StartPosition.TIMESTAMP && startTimestamp == null) {
             throw new IllegalArgumentException("startFrom: timestamp needs a startTimestamp");
         }
+    }
+
+    /** A source of Avro rows. */
+    public SourceConfig(
+            List<String> topics,
+            Pattern topicPattern,
+            Duration discoveryInterval,
+            EngineOptions.StartPosition startFrom,
+            Instant startTimestamp,
+            SourceOffsets startOffsets,
+            String groupId) {
+        this(
+                topics,
+                topicPattern,
+                discoveryInterval,
+                startFrom,
+                startTimestamp,
+                startOffsets,
+                groupId,
+                EngineOptions.SourceFormat.AVRO);
+    }
+
+    /** The same source with values of {@code value}'s format. */
+    public SourceConfig withFormat(EngineOptions.SourceFormat value) {
+        return new SourceConfig(
+                topics, topicPattern, discoveryInterval, startFrom, startTimestamp, startOffsets, groupId, value);
     }
 
     /** A source of fixed topics, starting at the earliest offsets. */

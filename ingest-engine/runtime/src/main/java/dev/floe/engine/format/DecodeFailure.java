@@ -9,7 +9,9 @@ public final class DecodeFailure extends RuntimeException {
         /** The bytes do not decode with the writer schema they name. */
         CORRUPT,
         /** The record decodes, but a value cannot become the table column's type. */
-        INCOMPATIBLE
+        INCOMPATIBLE,
+        /** A change event whose operation is unknown or lacks the row it needs. */
+        INVALID_CHANGE
     }
 
     private final Kind kind;

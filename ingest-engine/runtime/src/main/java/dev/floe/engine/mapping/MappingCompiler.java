@@ -3,9 +3,11 @@ package dev.floe.engine.mapping;
 import dev.failsafe.Failsafe;
 import dev.failsafe.RetryPolicy;
 import dev.floe.engine.api.PipelineDefinition;
+import dev.floe.engine.config.EngineOptions;
 import dev.floe.engine.config.FloeConfig;
 import dev.floe.engine.config.PipelineConfig;
 import dev.floe.engine.format.AvroToIceberg;
+import dev.floe.engine.format.ConfluentAvroDecoder;
 import dev.floe.engine.spi.config.ConfigException;
 import dev.floe.engine.spi.config.ConfigProblem;
 import dev.floe.engine.spi.dataflow.KeyedOperator;
@@ -82,7 +84,11 @@ public final class MappingCompiler {
         }
         Schema windowInput = null;
         for (String topic : pipeline.source().topics()) {
-            Optional<Schema> schema = schema(pipeline.id(), topic, mapping.window() != null);
+            Optional<Schema> schema = schema(
+                    pipeline.id(),
+                    topic,
+                    mapping.window() != null,
+                    pipeline.source().format());
             if (schema.isEmpty()) {
                 continue;
             }
@@ -142,7 +148,7 @@ public final class MappingCompiler {
      * The latest value schema of {@code topic}, as the decoder makes it a row type; empty when the
      * topic has none yet and {@code wait} is false. Waits while the registry is unavailable.
      */
-    private Optional<Schema> schema(String pipelineId, String topic, boolean wait) {
+    private Optional<Schema> schema(String pipelineId, String topic, boolean wait, EngineOptions.SourceFormat format) {
         String subject = topic + "-value";
         RetryPolicy<Optional<SubjectVersion>> policy = RetryPolicy.<Optional<SubjectVersion>>builder()
                 .handle(RegistryUnavailableException.class)
@@ -167,7 +173,22 @@ public final class MappingCompiler {
                 return Optional.empty();
             }
         });
-        return latest.map(version ->
-                AvroToIceberg.convert(registry.avroSchema(version.schema().id())));
+        if (latest.isEmpty()) {
+            return Optional.empty();
+        }
+        org.apache.avro.Schema value = registry.avroSchema(latest.get().schema().id());
+        org.apache.avro.Schema rows;
+        try {
+            rows = ConfluentAvroDecoder.rowSchema(value, format);
+        } catch (IllegalArgumentException e) {
+            // its records are refused one by one, as bad records, when they arrive
+            LOG.warn(
+                    "Pipeline {} cannot check its mapping against the latest schema of subject {}: {}",
+                    pipelineId,
+                    subject,
+                    e.getMessage());
+            return Optional.empty();
+        }
+        return Optional.of(AvroToIceberg.convert(rows));
     }
 }

@@ -385,6 +385,10 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
             startKeyedSubtasks(sink, storage, plan);
         }
         RowTypes rowTypes = new RowTypes();
+        // a keyed stage holds rows, not changes of a key: tombstones stay bad records there
+        ConfluentAvroDecoder.Tombstones tombstones = definition.sink().appliesDeletes() && !keyed
+                ? ConfluentAvroDecoder.Tombstones.DELETE
+                : ConfluentAvroDecoder.Tombstones.REJECT;
         for (int i = 0; i < parallelism; i++) {
             SubtaskOutput output = keyed
                     ? new SubtaskOutput.ToExchange(exchange.output(i, definition.keyBy()))
@@ -394,7 +398,11 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
                     i,
                     parallelism,
                     readers.get(i),
-                    new ConfluentAvroDecoder(registry, definition.writesDecodedRows() ? sink::rowType : rowTypes::of),
+                    new ConfluentAvroDecoder(
+                            registry,
+                            definition.writesDecodedRows() ? sink::rowType : rowTypes::of,
+                            definition.source().format(),
+                            tombstones),
                     definition.newOperators(),
                     output,
                     coordinator,

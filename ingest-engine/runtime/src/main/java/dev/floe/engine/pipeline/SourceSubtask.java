@@ -336,6 +336,19 @@ final class SourceSubtask implements Runnable {
             return;
         }
         current = record;
+        if (value == null) {
+            // a tombstone the decoder made a delete of its key: transforms apply to values, so the
+            // key goes to the sink as it is (docs/iceberg-sink.md, "Change events and tombstones")
+            try {
+                emit(row);
+            } catch (BadRecordException e) {
+                // a key the table's cannot be taken from
+                reject(record, "sink", e);
+            } finally {
+                current = null;
+            }
+            return;
+        }
         try {
             head.collect(row);
         } catch (BadRecordException e) {
@@ -355,10 +368,10 @@ final class SourceSubtask implements Runnable {
 
     private Row decode(SourceRecord record) {
         try {
-            return decoder.decode(record.value());
+            return decoder.decode(record.key(), record.value());
         } catch (RetriableException e) {
             // the registry is away: wait for it rather than drop or dead-letter the record
-            return Failsafe.with(registryRetry).get(() -> decoder.decode(record.value()));
+            return Failsafe.with(registryRetry).get(() -> decoder.decode(record.key(), record.value()));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.floe.engine.dataflow.ExchangeOutput;
 import dev.floe.engine.dataflow.RowConformer;
 import dev.floe.engine.source.SourceRecord;
 import dev.floe.engine.spi.row.Row;
+import dev.floe.engine.spi.row.RowKind;
 import dev.floe.engine.spi.row.RowType;
 import dev.floe.engine.spi.sink.Sink;
 import dev.floe.engine.spi.sink.SinkWriter;
@@ -55,7 +56,8 @@ interface SubtaskOutput {
 
         @Override
         public void emit(Row row) {
-            if (decodedForTheTable) {
+            if (decodedForTheTable || row.kind() == RowKind.DELETE) {
+                // a delete needs only its key columns, which the sink finds by name in any row type
                 writer.write(row);
                 return;
             }

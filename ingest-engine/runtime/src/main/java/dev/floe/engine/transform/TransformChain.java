@@ -135,6 +135,8 @@ public final class TransformChain {
             }
             // the sink's lineage (floe.ranges) and its skip-on-restart read the row's origin
             row.copyOrigin(in);
+            // a change event's delete stays one through the projection
+            row.setKind(in.kind());
             return row;
         }
     }

@@ -222,4 +222,54 @@ class ConfigLoaderTest {
                 .hasMessageContaining("floe.yaml:")
                 .hasMessageContaining("invalid YAML");
     }
+
+    private static String changes(String sink, String mapping) {
+        return """
+                kafka:
+                  bootstrapServers: localhost:9092
+                schemaRegistry:
+                  url: http://registry:8081
+                store:
+                  location: x
+                pipelines:
+                  - id: customers
+                    source:
+                      topics: [shop.public.customers]
+                      format: debezium
+                """ + mapping + "    sink:\n      table: shop.customers\n" + sink;
+    }
+
+    @Test
+    void debeziumChangeEventsNeedASinkThatAppliesDeletesAndNoKeyedStage() {
+        FloeConfig config = loader(Map.of()).parse("floe.yaml", changes("      deletes: true\n", ""));
+        assertThat(config.pipelines().get(0).source().format()).isEqualTo(EngineOptions.SourceFormat.DEBEZIUM);
+        assertThat(loader(Map.of("REGISTRY_PASSWORD", "s3cret"))
+                        .parse("floe.yaml", VALID)
+                        .pipelines()
+                        .get(0)
+                        .source()
+                        .format())
+                .isEqualTo(EngineOptions.SourceFormat.AVRO);
+
+        assertThatThrownBy(() -> loader(Map.of()).parse("floe.yaml", changes("", "")))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(ConfigProblem::toString)
+                                .containsExactly(
+                                        "floe.yaml:11: pipelines[0].source.format: format debezium needs a sink that"
+                                                + " applies deletes (sink.mode: upsert); test table shop.customers does not"));
+        String window = """
+                    eventTime: {field: ts}
+                    window: {type: tumbling, size: 1m, keyBy: [id], aggregates: [{name: n, function: count}]}
+                """;
+        assertThatThrownBy(() -> loader(Map.of()).parse("floe.yaml", changes("      deletes: true\n", window)))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e -> assertThat(e.problems())
+                                .extracting(ConfigProblem::toString)
+                                .containsExactly(
+                                        "floe.yaml:11: pipelines[0].source.format: format debezium cannot feed a"
+                                                + " deduplicate or a window: their rows are not changes of a key"));
+    }
 }

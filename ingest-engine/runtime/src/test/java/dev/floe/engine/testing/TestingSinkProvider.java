@@ -19,6 +19,10 @@ public final class TestingSinkProvider implements SinkProvider {
             .description("the test store");
     public static final ConfigOption<String> TABLE =
             ConfigOption.string("table").required().description("the test table");
+    public static final ConfigOption<Boolean> DELETES = ConfigOption.of(
+                    "deletes", dev.floe.engine.spi.config.ValueType.BOOLEAN)
+            .defaultValue(false)
+            .description("whether the test table applies deletes");
 
     @Override
     public String type() {
@@ -32,13 +36,19 @@ public final class TestingSinkProvider implements SinkProvider {
 
     @Override
     public ConfigSpec sinkSpec() {
-        return ConfigSpec.of("sink", "a test sink", List.of(TABLE));
+        return ConfigSpec.of("sink", "a test sink", List.of(TABLE, DELETES));
     }
 
     @Override
     public SinkDefinition configure(String pipelineId, ConfigSection root, ConfigSection sink) {
         String table = sink.get(TABLE);
+        boolean deletes = sink.get(DELETES);
         return new SinkDefinition() {
+            @Override
+            public boolean appliesDeletes() {
+                return deletes;
+            }
+
             @Override
             public String describe() {
                 return "test table " + table;

@@ -29,6 +29,7 @@ public final class Row implements StructLike {
     private String originTopic;
     private int originPartition = -1;
     private long originOffset = -1;
+    private RowKind kind = RowKind.WRITE;
 
     public Row(RowType type) {
         this.type = Objects.requireNonNull(type, "type");
@@ -78,6 +79,15 @@ public final class Row implements StructLike {
     /** The offset of the record this row came from, or -1. */
     public long originOffset() {
         return originOffset;
+    }
+
+    /** What this row asks of its destination: {@link RowKind#WRITE} unless a decoder said otherwise. */
+    public RowKind kind() {
+        return kind;
+    }
+
+    public void setKind(RowKind kind) {
+        this.kind = Objects.requireNonNull(kind, "kind");
     }
 
     /** Gives this row the origin of {@code other}. */
@@ -247,6 +257,7 @@ public final class Row implements StructLike {
         System.arraycopy(references, 0, copy.references, 0, references.length);
         System.arraycopy(nulls, 0, copy.nulls, 0, nulls.length);
         copy.copyOrigin(this);
+        copy.kind = kind;
         return copy;
     }
 
@@ -262,6 +273,7 @@ public final class Row implements StructLike {
             copy.references[i] = detachValue(references[i]);
         }
         copy.copyOrigin(this);
+        copy.kind = kind;
         return copy;
     }
 

@@ -5,6 +5,15 @@ public interface SinkDefinition {
     /** A short description for logs and status, such as {@code iceberg table demo.orders}. */
     String describe();
 
+    /**
+     * Whether the destination applies {@link dev.floe.engine.spi.row.RowKind#DELETE} rows (an
+     * upsert table, say). The engine sends such rows only to a sink that does: for others a Kafka
+     * tombstone stays a bad record, and a change-event source format is refused at load.
+     */
+    default boolean appliesDeletes() {
+        return false;
+    }
+
     /** Connects to the destination. */
     Sink open(SinkContext context);
 }
