@@ -54,7 +54,7 @@ record SavepointRestore(StartPlan plan, String description) {
                     "Cannot restore pipeline " + definition.id() + " from savepoint " + savepoint.describe()
                             + " (checkpoint " + checkpoint.checkpointId() + ", offsets "
                             + describe(checkpoint.offsets())
-                            + "): table " + definition.sink().describe() + " already holds checkpoint "
+                            + "): " + definition.sink().describe() + " already holds checkpoint "
                             + position.checkpointId() + " of this pipeline (offsets " + describe(position.offsets())
                             + "), past the savepoint, and restoring the pipeline's keyed state would count the records"
                             + " in between twice. Run without --from-savepoint to resume from what the table holds,"

@@ -112,7 +112,7 @@ class SavepointRestoreTest {
                         e -> assertThat(e.code()).isEqualTo(EngineErrorCode.SAVEPOINT_BEHIND_TABLE))
                 .hasMessageContaining("Cannot restore pipeline orders from savepoint /savepoints/savepoint-orders-7-abc"
                         + " (checkpoint 7, offsets {orders-0=100, orders-1=200})")
-                .hasMessageContaining("table iceberg table lake.orders already holds checkpoint 9 of this pipeline"
+                .hasMessageContaining("): iceberg table lake.orders already holds checkpoint 9 of this pipeline"
                         + " (offsets {orders-0=150, orders-1=250})")
                 .hasMessageContaining("count the records in between twice");
     }
