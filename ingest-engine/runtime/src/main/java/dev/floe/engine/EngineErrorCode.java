@@ -40,7 +40,15 @@ public enum EngineErrorCode implements ErrorCode {
     /** A record that cannot be ingested, in a pipeline configured to fail on one. */
     RECORD_REJECTED(ErrorCategory.USER),
     /** A subtask failed with an unexpected error. */
-    TASK_FAILED(ErrorCategory.INTERNAL);
+    TASK_FAILED(ErrorCategory.INTERNAL),
+    /** A path given as a savepoint holds none, or a damaged one. */
+    SAVEPOINT_INVALID(ErrorCategory.USER),
+    /** A savepoint of another pipeline, or of one whose keyed stage differs. */
+    SAVEPOINT_MISMATCH(ErrorCategory.USER),
+    /** The table already holds more than a savepoint of a pipeline with keyed state: restoring it would count twice. */
+    SAVEPOINT_BEHIND_TABLE(ErrorCategory.USER),
+    /** A savepoint could not be taken (its checkpoint failed, or its files could not be written). */
+    SAVEPOINT_FAILED(ErrorCategory.EXTERNAL);
 
     private final ErrorCategory category;
 

@@ -34,6 +34,7 @@ public final class PipelineDefinition {
     private final List<Supplier<Operator>> operators;
     private final KeySelector keyBy;
     private final Supplier<KeyedOperator> keyedOperator;
+    private final String keyedStage;
     private final List<Supplier<Operator>> afterKeyed;
     private final int maxParallelism;
     private final RestartStrategy restartStrategy;
@@ -55,6 +56,7 @@ public final class PipelineDefinition {
         this.operators = List.copyOf(builder.operators);
         this.keyBy = builder.keyBy;
         this.keyedOperator = builder.keyedOperator;
+        this.keyedStage = builder.keyedStage;
         this.afterKeyed = List.copyOf(builder.afterKeyed);
         this.maxParallelism = builder.maxParallelism;
         this.restartStrategy = builder.restartStrategy;
@@ -148,6 +150,22 @@ public final class PipelineDefinition {
         return keyedOperator.get();
     }
 
+    /**
+     * What the keyed stage is, as far as its state is concerned ({@code none} without one): a
+     * savepoint records it and a restore refuses state written by another keyed stage.
+     */
+    public String keyedStage() {
+        if (keyedOperator == null) {
+            return "none";
+        }
+        if (keyedStage != null) {
+            return keyedStage;
+        }
+        try (KeyedOperator operator = keyedOperator.get()) {
+            return operator.getClass().getName();
+        }
+    }
+
     /** New instances of the operators after the keyed operator. */
     public List<Operator> newOperatorsAfterKeyed() {
         List<Operator> created = new ArrayList<>();
@@ -191,6 +209,7 @@ public final class PipelineDefinition {
         private final List<Supplier<Operator>> operators = new ArrayList<>();
         private KeySelector keyBy;
         private Supplier<KeyedOperator> keyedOperator;
+        private String keyedStage;
         private final List<Supplier<Operator>> afterKeyed = new ArrayList<>();
         private int maxParallelism = KeyGroups.DEFAULT_MAX_PARALLELISM;
         private RestartStrategy restartStrategy = RestartStrategy.DEFAULT;
@@ -264,13 +283,23 @@ public final class PipelineDefinition {
             return this;
         }
 
-        /** Routes rows by key to the keyed operator. */
+        /** Routes rows by key to the keyed operator, whose class names the keyed stage in savepoints. */
         public Builder keyBy(KeySelector selector, Supplier<KeyedOperator> operator) {
             if (keyBy != null) {
                 throw new IllegalStateException("pipeline " + id + " already has a keyBy");
             }
             this.keyBy = selector;
             this.keyedOperator = operator;
+            return this;
+        }
+
+        /**
+         * Routes rows by key to the keyed operator, {@code description} saying what it keeps as
+         * state (the key fields, the window and its aggregates), for savepoints.
+         */
+        public Builder keyBy(KeySelector selector, Supplier<KeyedOperator> operator, String description) {
+            keyBy(selector, operator);
+            this.keyedStage = Objects.requireNonNull(description, "description");
             return this;
         }
 

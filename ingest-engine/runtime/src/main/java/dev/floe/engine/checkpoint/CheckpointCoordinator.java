@@ -80,7 +80,19 @@ public final class CheckpointCoordinator implements AutoCloseable {
     private int commitFailures;
     private boolean sourcesPaused;
     private CompletableFuture<Void> finalCheckpoint;
+    private SavepointRequest savepoint;
+    /** Whether the final barrier went out: the subtasks stop after it, and no checkpoint follows. */
+    private boolean finalTriggered;
+    /** The newest checkpoint stored by this coordinator (its files are in {@link #storage}). */
+    private StoredCheckpoint lastStored;
+
     private boolean closed;
+
+    /**
+     * A savepoint taken: checkpoint {@code checkpointId}, committed to every destination, copied
+     * to {@code path}.
+     */
+    public record TakenSavepoint(long checkpointId, String path) {}
 
     /**
      * @param subtasks every subtask that answers barriers: the sources, and the keyed ones if any
@@ -177,6 +189,59 @@ public final class CheckpointCoordinator implements AutoCloseable {
         return triggered;
     }
 
+    /**
+     * Takes a savepoint: a checkpoint now (or the one in flight) which, once committed to every
+     * destination and before retention may delete any of its files, {@code writer} copies out. The
+     * future completes with where it is, or fails saying why.
+     */
+    public CompletableFuture<TakenSavepoint> triggerSavepoint(SavepointWriter writer) {
+        return requestSavepoint(writer, false);
+    }
+
+    /**
+     * Takes a last checkpoint, after which the subtasks stop, and, once it is committed, writes it
+     * as a savepoint: stop-with-savepoint. The future completes with where it is.
+     */
+    public CompletableFuture<TakenSavepoint> stopWithSavepoint(SavepointWriter writer) {
+        return requestSavepoint(writer, true);
+    }
+
+    private CompletableFuture<TakenSavepoint> requestSavepoint(SavepointWriter writer, boolean stop) {
+        SavepointRequest request = new SavepointRequest(writer, stop);
+        try {
+            executor.execute(() -> {
+                if (closed || finalCheckpoint != null || finalTriggered) {
+                    request.done.completeExceptionally(new IllegalStateException(
+                            "Cannot take a savepoint of pipeline " + pipelineId + ": it is stopping"));
+                    return;
+                }
+                if (savepoint != null) {
+                    request.done.completeExceptionally(new IllegalStateException("Cannot take a savepoint of pipeline "
+                            + pipelineId + ": one is in progress"
+                            + (savepoint.checkpointId > 0 ? " (checkpoint " + savepoint.checkpointId + ")" : "")));
+                    return;
+                }
+                savepoint = request;
+                if (stop) {
+                    finalCheckpoint = new CompletableFuture<>();
+                    if (pending == null) {
+                        trigger(true);
+                    } else {
+                        pending.finalRequested = true;
+                    }
+                } else if (pending != null) {
+                    request.checkpointId = pending.id;
+                } else {
+                    trigger(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            request.done.completeExceptionally(new IllegalStateException(
+                    "Cannot take a savepoint of pipeline " + pipelineId + ": its coordinator has stopped"));
+        }
+        return request.done;
+    }
+
     /** The newest checkpoint committed to every destination. */
     public CompletableFuture<Long> completedCheckpoint() {
         return CompletableFuture.supplyAsync(commits::completedUpTo, executor);
@@ -208,6 +273,10 @@ public final class CheckpointCoordinator implements AutoCloseable {
     private void trigger(boolean finalBarrier) {
         long id = nextId++;
         pending = new Pending(id, clock.instant(), subtasks, finalBarrier);
+        finalTriggered |= finalBarrier;
+        if (savepoint != null && savepoint.checkpointId < 0 && (finalBarrier || !savepoint.stop)) {
+            savepoint.checkpointId = id;
+        }
         LOG.debug("Triggering checkpoint {} of pipeline {}", id, pipelineId);
         pipeline.injectBarrier(id, finalBarrier);
     }
@@ -251,6 +320,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
         } catch (RetriableException e) {
             LOG.warn("Cannot complete checkpoint {} of pipeline {}: {}", checkpoint.id, pipelineId, e.getMessage());
             observer.failed(checkpoint.id, checkpoint.triggeredAt, e.getMessage());
+            failSavepoint(checkpoint.id, "could not be completed: " + e.getMessage());
             carriedResults.clear();
             carriedResults.addAll(results);
             carriedLetters.clear();
@@ -282,6 +352,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
         } catch (RetriableException e) {
             LOG.warn("Cannot store checkpoint {} of pipeline {}: {}", checkpoint.id, pipelineId, e.getMessage());
             observer.failed(checkpoint.id, checkpoint.triggeredAt, e.getMessage());
+            failSavepoint(checkpoint.id, "could not be stored: " + e.getMessage());
             carriedLetters.clear();
             carriedLetters.addAll(letters);
             afterAttempt(checkpoint, false);
@@ -289,6 +360,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
         }
         carriedLetters.clear();
         lastOffsets = newOffsets;
+        lastStored = stored;
         long records = results.stream().mapToLong(WriteResult::records).sum();
         Duration duration = Duration.between(checkpoint.triggeredAt, clock.instant());
         LOG.info(
@@ -368,7 +440,45 @@ public final class CheckpointCoordinator implements AutoCloseable {
             pipeline.fail(e);
             return;
         }
+        // before retention, which may delete the files of the checkpoint the savepoint copies
+        writeSavepointOnceCommitted();
         storage.retain(config.retained(), commits.referencedPaths());
+    }
+
+    /** Writes the requested savepoint once its checkpoint (or a newer one) is committed everywhere. */
+    private void writeSavepointOnceCommitted() {
+        SavepointRequest request = savepoint;
+        if (request == null
+                || request.checkpointId < 0
+                || lastStored == null
+                || commits.completedUpTo() < request.checkpointId
+                || lastStored.checkpointId() != commits.completedUpTo()) {
+            return;
+        }
+        savepoint = null;
+        try {
+            // the newest committed checkpoint: an older one would be behind the table already
+            SavepointLocation location = request.writer.write(lastStored, storage);
+            request.done.complete(new TakenSavepoint(lastStored.checkpointId(), location.describe()));
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "Cannot write checkpoint {} of pipeline {} as a savepoint: {}",
+                    lastStored.checkpointId(),
+                    pipelineId,
+                    e.getMessage());
+            request.done.completeExceptionally(e);
+        }
+    }
+
+    private void failSavepoint(long checkpointId, String reason) {
+        if (savepoint != null && savepoint.checkpointId == checkpointId) {
+            savepoint.done.completeExceptionally(new RetriableException(
+                    dev.floe.engine.EngineErrorCode.SAVEPOINT_FAILED,
+                    "Cannot take a savepoint of pipeline " + pipelineId + ": its checkpoint " + checkpointId + " "
+                            + reason,
+                    null));
+            savepoint = null;
+        }
     }
 
     private static Duration backoff(int failures) {
@@ -388,6 +498,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
                 aborted.acks.size(),
                 subtasks);
         observer.failed(aborted.id, aborted.triggeredAt, reason);
+        failSavepoint(aborted.id, "was aborted: " + reason);
         for (Acknowledgement ack : aborted.acks.values()) {
             if (ack.writeResult() != null) {
                 carriedResults.add(ack.writeResult());
@@ -418,6 +529,12 @@ public final class CheckpointCoordinator implements AutoCloseable {
         try {
             executor.execute(() -> {
                 closed = true;
+                if (savepoint != null) {
+                    savepoint.done.completeExceptionally(
+                            new IllegalStateException("Cannot take a savepoint of pipeline " + pipelineId
+                                    + ": it closed before its checkpoint was committed"));
+                    savepoint = null;
+                }
                 if (finalCheckpoint != null) {
                     finalCheckpoint.completeExceptionally(
                             new IllegalStateException("pipeline " + pipelineId + " closed before its final commit"));
@@ -433,6 +550,20 @@ public final class CheckpointCoordinator implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         executor.shutdownNow();
+    }
+
+    /** A savepoint asked for, waiting for its checkpoint to be committed. */
+    private static final class SavepointRequest {
+        final SavepointWriter writer;
+        final boolean stop;
+        final CompletableFuture<TakenSavepoint> done = new CompletableFuture<>();
+        /** The checkpoint it waits for; -1 until that one is triggered. */
+        long checkpointId = -1;
+
+        SavepointRequest(SavepointWriter writer, boolean stop) {
+            this.writer = writer;
+            this.stop = stop;
+        }
     }
 
     /** A checkpoint waiting for its subtasks' answers. */

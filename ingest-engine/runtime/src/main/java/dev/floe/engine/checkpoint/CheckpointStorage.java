@@ -47,6 +47,14 @@ public interface CheckpointStorage extends AutoCloseable {
     /** Copies the stored file at {@code path} to the local file {@code target}, replacing it. */
     void readFile(String path, Path target);
 
+    /**
+     * The local file at {@code path}, when this storage is a local directory, so that a savepoint can
+     * hard-link it instead of copying; empty for remote storage.
+     */
+    default Optional<Path> localFile(String path) {
+        return Optional.empty();
+    }
+
     /** Whether a file exists at {@code path}. */
     boolean exists(String path);
 

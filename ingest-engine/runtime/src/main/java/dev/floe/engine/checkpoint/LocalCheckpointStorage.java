@@ -156,6 +156,11 @@ public final class LocalCheckpointStorage implements CheckpointStorage {
     }
 
     @Override
+    public Optional<Path> localFile(String path) {
+        return Optional.of(directory.resolve(path));
+    }
+
+    @Override
     public boolean exists(String path) {
         return Files.isRegularFile(directory.resolve(path));
     }

@@ -15,7 +15,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = FloeCli.Version.class,
         description = "Ingests Kafka topics into Apache Iceberg tables, exactly once.",
-        subcommands = {RunCommand.class, ValidateCommand.class, StatusCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            RunCommand.class,
+            ValidateCommand.class,
+            StatusCommand.class,
+            SavepointCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class FloeCli implements Runnable {
     /** The exit code of a failure while running. */
     public static final int EXIT_FAILURE = 1;

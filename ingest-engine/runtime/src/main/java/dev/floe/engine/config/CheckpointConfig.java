@@ -13,6 +13,8 @@ import java.util.Objects;
  * @param minPause least time from one checkpoint's end to the next one's start
  * @param retained completed checkpoints kept
  * @param maxPendingCommits completed checkpoints that may wait for their commit before sources pause
+ * @param savepoints where savepoints go when a request names no target (a directory or s3:// URI),
+ *     or null: then every request must name one
  */
 public record CheckpointConfig(
         Duration interval,
@@ -20,7 +22,8 @@ public record CheckpointConfig(
         Duration timeout,
         Duration minPause,
         int retained,
-        int maxPendingCommits) {
+        int maxPendingCommits,
+        String savepoints) {
     public CheckpointConfig {
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(storage, "storage");
@@ -42,6 +45,7 @@ public record CheckpointConfig(
                 timeout,
                 minPause,
                 retained,
-                maxPendingCommits);
+                maxPendingCommits,
+                null);
     }
 }

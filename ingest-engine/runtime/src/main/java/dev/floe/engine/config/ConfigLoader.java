@@ -256,7 +256,8 @@ public final class ConfigLoader {
                 section.get(EngineOptions.CHECKPOINT_TIMEOUT),
                 section.get(EngineOptions.CHECKPOINT_MIN_PAUSE),
                 section.get(EngineOptions.CHECKPOINT_RETAINED),
-                section.get(EngineOptions.MAX_PENDING_COMMITS));
+                section.get(EngineOptions.MAX_PENDING_COMMITS),
+                section.get(EngineOptions.CHECKPOINT_SAVEPOINTS));
     }
 
     /** The bucket, prefix and client of an s3:// storage URI, or null when the section has problems. */

@@ -114,6 +114,11 @@ public final class EngineOptions {
             .description("Completed checkpoints that may wait for their commit (a catalog outage, say) before"
                     + " the sources pause");
 
+    public static final ConfigOption<String> CHECKPOINT_SAVEPOINTS = ConfigOption.string("savepoints")
+            .description("Where savepoints go when `floe savepoint` names no --target: a local directory (a path"
+                    + " or file:// URI) or s3://bucket/prefix (reached as checkpoints.s3 says); none by default,"
+                    + " and then every savepoint needs a target. Floe never deletes a savepoint");
+
     // checkpoints: s3
 
     public static final ConfigOption<String> S3_ENDPOINT = ConfigOption.string("endpoint")
@@ -155,6 +160,7 @@ public final class EngineOptions {
                     CHECKPOINT_MIN_PAUSE,
                     CHECKPOINT_RETAINED,
                     MAX_PENDING_COMMITS,
+                    CHECKPOINT_SAVEPOINTS,
                     CHECKPOINT_S3_SECTION));
 
     // http: the API, metrics and dashboard

@@ -1,14 +1,20 @@
 package dev.floe.engine.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.floe.engine.FloeRuntime;
+import dev.floe.engine.checkpoint.CheckpointCoordinator;
+import dev.floe.engine.checkpoint.SavepointLocation;
+import dev.floe.engine.config.CheckpointConfig;
+import dev.floe.engine.config.CheckpointLocation;
 import dev.floe.engine.config.HttpConfig;
 import dev.floe.engine.pipeline.Pipeline;
 import dev.floe.engine.pipeline.PipelineSupervisor;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ConflictResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -17,6 +23,7 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.router.EndpointNotFound;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -108,6 +115,7 @@ public final class FloeHttpServer implements AutoCloseable {
         routes.get("/api/pipelines", ctx -> json(ctx, status.pipelines()));
         routes.get("/api/pipelines/{id}", ctx -> json(ctx, status.pipeline(supervisor(ctx))));
         routes.post("/api/pipelines/{id}/checkpoints", this::triggerCheckpoint);
+        routes.post("/api/pipelines/{id}/savepoints", this::savepoint);
         routes.post("/api/pipelines/{id}/pause", ctx -> hold(ctx, true));
         routes.post("/api/pipelines/{id}/resume", ctx -> hold(ctx, false));
         routes.exception(
@@ -157,6 +165,59 @@ public final class FloeHttpServer implements AutoCloseable {
         }
         ctx.status(202);
         json(ctx, json.createObjectNode().put("pipeline", supervisor.id()).put("checkpointId", id));
+    }
+
+    /**
+     * Takes a savepoint; body {@code {"target": "dir or s3://...", "stop": false}}, both optional.
+     * Answers once the savepoint's checkpoint is committed and copied, with where it is.
+     */
+    private void savepoint(Context ctx) {
+        PipelineSupervisor supervisor = supervisor(ctx);
+        JsonNode body;
+        try {
+            body = ctx.body().isBlank() ? json.createObjectNode() : json.readTree(ctx.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadRequestResponse("Cannot take a savepoint of pipeline " + supervisor.id()
+                    + ": the request body is not JSON: " + e.getOriginalMessage());
+        }
+        CheckpointConfig checkpoints = runtime.checkpoints();
+        String target = body.path("target").isTextual() ? body.path("target").asText() : checkpoints.savepoints();
+        if (target == null || target.isBlank()) {
+            throw new BadRequestResponse("Cannot take a savepoint of pipeline " + supervisor.id()
+                    + ": the request names no target and checkpoints.savepoints is not configured");
+        }
+        CheckpointLocation directory;
+        try {
+            directory = SavepointLocation.directory(target, checkpoints.storage());
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestResponse(
+                    "Cannot take a savepoint of pipeline " + supervisor.id() + ": " + e.getMessage());
+        }
+        boolean stop = body.path("stop").asBoolean(false);
+        CompletableFuture<CheckpointCoordinator.TakenSavepoint> taken;
+        try {
+            taken = stop
+                    ? supervisor.stopWithSavepoint(directory, checkpoints.timeout())
+                    : supervisor.savepoint(directory);
+        } catch (IllegalStateException e) {
+            throw new ConflictResponse(e.getMessage());
+        }
+        // answered when the savepoint is written, without holding a request thread meanwhile
+        ctx.future(() -> taken.handle((savepoint, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
+                error(ctx, cause instanceof IllegalStateException ? 409 : 500, cause.getMessage());
+            } else {
+                json(
+                        ctx,
+                        json.createObjectNode()
+                                .put("pipeline", supervisor.id())
+                                .put("checkpointId", savepoint.checkpointId())
+                                .put("path", savepoint.path())
+                                .put("stopped", stop));
+            }
+            return null;
+        }));
     }
 
     private void hold(Context ctx, boolean hold) {

@@ -16,7 +16,9 @@ import dev.floe.engine.transform.Deduplicate;
 import dev.floe.engine.transform.TransformChain;
 import dev.floe.engine.transform.TransformCompileException;
 import dev.floe.engine.transform.TransformOperator;
+import dev.floe.engine.window.AggregateSpec;
 import dev.floe.engine.window.WindowOperator;
+import dev.floe.engine.window.WindowSpec;
 import dev.floe.registry.CachingSchemaRegistry;
 import dev.floe.registry.RegistryUnavailableException;
 import dev.floe.registry.SchemaNotFoundException;
@@ -130,14 +132,41 @@ public final class MappingCompiler {
         }
         if (mapping.deduplicate() != null) {
             MappingConfig.Deduplication deduplicate = mapping.deduplicate();
-            builder.keyBy(WindowOperator.keySelector(deduplicate.key()), () -> new Deduplicate(deduplicate.within()));
+            builder.keyBy(
+                    WindowOperator.keySelector(deduplicate.key()),
+                    () -> new Deduplicate(deduplicate.within()),
+                    "deduplicate by " + deduplicate.key());
         }
         if (mapping.window() != null && windowInput != null) {
             Supplier<KeyedOperator> window = WindowOperator.factory(mapping.window(), windowInput);
             builder.eventTime(mapping.window().eventTime())
-                    .keyBy(WindowOperator.keySelector(mapping.window().keyBy()), window);
+                    .keyBy(WindowOperator.keySelector(mapping.window().keyBy()), window, describe(mapping.window()));
         }
         return problems.isEmpty() ? builder.build() : null;
+    }
+
+    /** A window as its state depends on it: its kind, extent, keys and aggregates. */
+    private static String describe(WindowSpec window) {
+        StringBuilder text =
+                new StringBuilder("window ").append(window.kind().name().toLowerCase());
+        if (window.size() != null) {
+            text.append(" size ").append(window.size());
+        }
+        if (window.slide() != null) {
+            text.append(" slide ").append(window.slide());
+        }
+        if (window.gap() != null) {
+            text.append(" gap ").append(window.gap());
+        }
+        text.append(" by ").append(window.keyBy()).append(':');
+        for (AggregateSpec aggregate : window.aggregates()) {
+            text.append(' ')
+                    .append(aggregate.name())
+                    .append('=')
+                    .append(aggregate.function().name().toLowerCase())
+                    .append(aggregate.field() == null ? "" : "(" + aggregate.field() + ")");
+        }
+        return text.toString();
     }
 
     private static ConfigProblem prefixed(ConfigProblem problem, String origin) {

@@ -8,7 +8,10 @@ import dev.floe.engine.checkpoint.CheckpointCoordinator;
 import dev.floe.engine.checkpoint.CheckpointStorage;
 import dev.floe.engine.checkpoint.CommitSequence;
 import dev.floe.engine.checkpoint.Listeners;
+import dev.floe.engine.checkpoint.Savepoint;
+import dev.floe.engine.checkpoint.SavepointWriter;
 import dev.floe.engine.checkpoint.StoredCheckpoint;
+import dev.floe.engine.config.CheckpointLocation;
 import dev.floe.engine.config.FloeConfig;
 import dev.floe.engine.dataflow.Exchange;
 import dev.floe.engine.dataflow.KeyGroupRange;
@@ -119,8 +122,12 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     private volatile Throwable failureCause;
     private volatile CheckpointCoordinator coordinator;
     private volatile boolean held;
+    private final SavepointStart savepointStart;
 
-    /** @param metrics where the pipeline counts; shared by its restarts */
+    /**
+     * @param metrics where the pipeline counts; shared by its restarts
+     * @param savepointStart the savepoint to start from, or null
+     */
     public Pipeline(
             PipelineDefinition definition,
             FloeConfig global,
@@ -128,8 +135,10 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
             Clock clock,
             Listeners listeners,
             RunMode mode,
-            PipelineMetrics metrics) {
+            PipelineMetrics metrics,
+            SavepointStart savepointStart) {
         this.definition = definition;
+        this.savepointStart = savepointStart;
         this.metrics = metrics;
         this.global = global;
         this.mode = mode;
@@ -217,6 +226,73 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         return current.triggerCheckpoint();
     }
 
+    /**
+     * Takes a savepoint into {@code directory}; completes once its checkpoint is committed and
+     * copied there.
+     *
+     * @throws IllegalStateException when the pipeline is not running
+     */
+    public CompletableFuture<CheckpointCoordinator.TakenSavepoint> savepoint(CheckpointLocation directory) {
+        CheckpointCoordinator current = coordinator;
+        if (current == null || state.get() != State.RUNNING) {
+            throw new IllegalStateException(
+                    "Cannot take a savepoint of pipeline " + definition.id() + ": it is " + state.get());
+        }
+        return current.triggerSavepoint(savepointWriter(directory));
+    }
+
+    /**
+     * Stops after a final checkpoint which, once committed, is written as a savepoint into {@code
+     * directory}. The future completes once the pipeline stopped.
+     *
+     * @throws IllegalStateException when the pipeline is not running
+     */
+    public CompletableFuture<CheckpointCoordinator.TakenSavepoint> stopWithSavepoint(
+            CheckpointLocation directory, Duration timeout) {
+        if (!state.compareAndSet(State.RUNNING, State.STOPPING)) {
+            throw new IllegalStateException(
+                    "Cannot stop pipeline " + definition.id() + " with a savepoint: it is " + state.get());
+        }
+        LOG.info("Pipeline {}: RUNNING -> STOPPING, with a savepoint into {}", definition.id(), directory.describe());
+        CompletableFuture<CheckpointCoordinator.TakenSavepoint> result = new CompletableFuture<>();
+        coordinator
+                .stopWithSavepoint(savepointWriter(directory))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                // not on the coordinator's thread, which shutting down waits for
+                .whenCompleteAsync(
+                        (taken, error) -> {
+                            if (error != null) {
+                                LOG.warn(
+                                        "Pipeline {} stops without a savepoint: {}",
+                                        definition.id(),
+                                        error instanceof TimeoutException
+                                                ? "not taken within " + timeout
+                                                : error.getMessage());
+                            }
+                            shutDown();
+                            boolean stopped = transition(State.STOPPED);
+                            // the caller hears of the savepoint before the process may end for the stop
+                            if (error != null) {
+                                result.completeExceptionally(error);
+                            } else {
+                                result.complete(taken);
+                            }
+                            if (stopped) {
+                                terminated.complete(State.STOPPED);
+                            }
+                        },
+                        runnable -> {
+                            Thread thread = new Thread(runnable, "floe-" + definition.id() + "-stop");
+                            thread.setDaemon(true);
+                            thread.start();
+                        });
+        return result;
+    }
+
+    private SavepointWriter savepointWriter(CheckpointLocation directory) {
+        return new SavepointWriter(directory, definition.keyedStage(), definition.parallelism(), clock);
+    }
+
     /** Records dead-lettered so far, by the source subtasks and by the keyed stage (late records). */
     public long rejected() {
         return subtasks.stream().mapToLong(SourceSubtask::rejected).sum()
@@ -298,19 +374,32 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         Optional<CommittedPosition> committed =
                 untilAvailable("read what " + definition.sink().describe() + " holds", sink::committed);
         SourceOffsets delivered = untilAvailable("read the dead-letter marker", deadLetters::delivered);
-        StartPlan plan = StartPlan.of(
-                partitions,
-                latest,
-                committed,
-                delivered,
-                definition.source(),
-                () -> untilAvailable(
-                        "read the offsets of group " + definition.source().groupId(),
-                        () -> groups.read(definition.source().groupId())));
+        java.util.function.Supplier<SourceOffsets> groupOffsets = () -> untilAvailable(
+                "read the offsets of group " + definition.source().groupId(),
+                () -> groups.read(definition.source().groupId()));
+        Savepoint savepoint = savepointToRestore(latest);
+        CheckpointStorage stateStorage = storage;
+        StartPlan plan;
+        if (savepoint != null) {
+            SavepointRestore restore = SavepointRestore.plan(
+                    definition, savepoint, partitions, latest, committed, delivered, groupOffsets);
+            plan = restore.plan();
+            if (plan.recovered() != null) {
+                stateStorage = savepoint.location().open();
+                resources.add(stateStorage);
+            }
+            LOG.info("Pipeline {} {}", definition.id(), restore.describe());
+        } else {
+            plan = StartPlan.of(partitions, latest, committed, delivered, definition.source(), groupOffsets);
+        }
         if (plan.recovered() != null) {
             sink.committer()
                     .restore(
                             info(plan.recovered()), plan.recovered().sinkState().bytes());
+        }
+        if (savepoint != null) {
+            // logged with the restore's plan
+        } else if (plan.recovered() != null) {
             LOG.info(
                     "Pipeline {} resumes from checkpoint {} in {}",
                     definition.id(),
@@ -382,7 +471,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
                 thread.setDaemon(true);
                 return thread;
             });
-            startKeyedSubtasks(sink, storage, plan);
+            startKeyedSubtasks(sink, storage, stateStorage, plan);
         }
         RowTypes rowTypes = new RowTypes();
         // a keyed stage holds rows, not changes of a key: tombstones stay bad records there
@@ -430,7 +519,26 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         }
     }
 
-    private void startKeyedSubtasks(Sink sink, CheckpointStorage storage, StartPlan plan) {
+    /**
+     * The savepoint this start restores: on the first start the one asked for; on a restart, the
+     * same unless a newer checkpoint was stored since.
+     */
+    private Savepoint savepointToRestore(Optional<StoredCheckpoint> latest) {
+        if (savepointStart == null) {
+            return null;
+        }
+        Savepoint savepoint = savepointStart.savepoint();
+        if (!savepointStart.claimFirstStart()
+                && latest.isPresent()
+                && latest.get().checkpointId() > savepoint.checkpoint().checkpointId()) {
+            return null;
+        }
+        return savepoint;
+    }
+
+    /** @param stateStorage where the recovered checkpoint's state files are: checkpoint storage or a savepoint */
+    private void startKeyedSubtasks(
+            Sink sink, CheckpointStorage storage, CheckpointStorage stateStorage, StartPlan plan) {
         StoredCheckpoint recovered = plan.recovered();
         if (recovered != null
                 && !recovered.keyedState().isEmpty()
@@ -459,7 +567,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
             KeyGroupRange range = KeyGroups.range(k, definition.maxParallelism(), parallelism);
             KeyedStateBackend backend = stateBackends.create(k, range);
             if (recovered != null) {
-                backend.restore(recovered.keyedState(), storage);
+                backend.restore(recovered.keyedState(), stateStorage);
             }
             SubtaskOutput.ToSink toSink = new SubtaskOutput.ToSink(sink, sink.createWriter(parallelism + k), false);
             SubtaskCounter rowsOut = metrics.keyed(k).recordsOut();

@@ -1,5 +1,7 @@
 package dev.floe.engine.pipeline;
 
+import dev.floe.engine.checkpoint.CheckpointCoordinator;
+import dev.floe.engine.config.CheckpointLocation;
 import dev.floe.engine.spi.config.ConfigException;
 import dev.floe.engine.spi.error.FatalException;
 import java.time.Clock;
@@ -135,6 +137,41 @@ public final class PipelineSupervisor {
             start();
         } else {
             terminated.complete(Pipeline.State.FAILED);
+        }
+    }
+
+    /**
+     * Takes a savepoint of the running pipeline into {@code directory}.
+     *
+     * @throws IllegalStateException when it is not running
+     */
+    public CompletableFuture<CheckpointCoordinator.TakenSavepoint> savepoint(CheckpointLocation directory) {
+        Pipeline pipeline = current;
+        if (pipeline == null) {
+            throw new IllegalStateException("Cannot take a savepoint of pipeline " + id + ": it has not started");
+        }
+        return pipeline.savepoint(directory);
+    }
+
+    /**
+     * Stops the pipeline after a final checkpoint, written as a savepoint into {@code directory} once
+     * committed; the future completes once it stopped. It is not restarted.
+     *
+     * @throws IllegalStateException when it is not running
+     */
+    public synchronized CompletableFuture<CheckpointCoordinator.TakenSavepoint> stopWithSavepoint(
+            CheckpointLocation directory, Duration timeout) {
+        Pipeline pipeline = current;
+        if (pipeline == null) {
+            throw new IllegalStateException("Cannot stop pipeline " + id + " with a savepoint: it has not started");
+        }
+        boolean wasStopping = stopping;
+        stopping = true;
+        try {
+            return pipeline.stopWithSavepoint(directory, timeout);
+        } catch (IllegalStateException e) {
+            stopping = wasStopping;
+            throw e;
         }
     }
 

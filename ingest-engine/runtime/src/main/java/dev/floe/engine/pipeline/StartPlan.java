@@ -40,6 +40,11 @@ record StartPlan(
         long nextCheckpointId,
         StoredCheckpoint recovered) {
 
+    /** This plan, numbering new checkpoints from {@code id} at the least. */
+    StartPlan withNextCheckpointIdAtLeast(long id) {
+        return new StartPlan(seek, initial, skip, Math.max(nextCheckpointId, id), recovered);
+    }
+
     /**
      * @param groupOffsets the consumer group's committed offsets, read only for {@code
      *     group-offsets}

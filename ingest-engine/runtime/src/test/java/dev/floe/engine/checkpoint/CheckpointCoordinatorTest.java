@@ -263,6 +263,76 @@ class CheckpointCoordinatorTest {
         assertThat(committer.committed).containsExactly(pipeline.finalBarrier);
     }
 
+    private SavepointWriter savepointWriter() {
+        return new SavepointWriter(
+                new dev.floe.engine.config.CheckpointLocation.Local(directory.resolve("savepoints")), "none", 1, clock);
+    }
+
+    @Test
+    void writesASavepointOnlyOnceItsCheckpointIsCommitted() throws Exception {
+        start(1, 5, null, 1);
+        committer.failures.set(1);
+
+        CompletableFuture<CheckpointCoordinator.TakenSavepoint> taken = coordinator.triggerSavepoint(savepointWriter());
+        await().atMost(5, TimeUnit.SECONDS).until(() -> pipeline.barriers.size() == 1);
+        long id = pipeline.barriers.get(0);
+        coordinator.acknowledge(
+                new Acknowledgement(id, 0, SourceOffsets.of(Map.of(P0, 7L)), new Result(7), List.of(), null));
+        await().atMost(5, TimeUnit.SECONDS).until(() -> observer.commitProblem() != null);
+        assertThat(taken).as("not taken while its commit fails").isNotDone();
+
+        clock.advance(Duration.ofSeconds(1));
+
+        CheckpointCoordinator.TakenSavepoint savepoint = taken.get(5, TimeUnit.SECONDS);
+        assertThat(committer.committed).containsExactly(id);
+        assertThat(savepoint.checkpointId()).isEqualTo(id);
+        assertThat(savepoint.path())
+                .startsWith(directory
+                        .resolve("savepoints")
+                        .resolve("savepoint-orders-1-")
+                        .toString());
+        Savepoint read = Savepoint.read(SavepointLocation.parse(
+                savepoint.path(), new dev.floe.engine.config.CheckpointLocation.Local(directory)));
+        assertThat(read.checkpoint().offsets()).isEqualTo(offsets(7, 0));
+        assertThat(read.descriptor().pipelineId()).isEqualTo("orders");
+    }
+
+    @Test
+    void stopsWithASavepointOfItsFinalCheckpoint() throws Exception {
+        start(1, 5, null, 1);
+
+        CompletableFuture<CheckpointCoordinator.TakenSavepoint> taken =
+                coordinator.stopWithSavepoint(savepointWriter());
+        await().atMost(5, TimeUnit.SECONDS).until(() -> pipeline.finalBarrier != null);
+        coordinator.acknowledge(new Acknowledgement(
+                pipeline.finalBarrier, 0, SourceOffsets.of(Map.of(P0, 9L)), new Result(9), List.of(), null));
+
+        assertThat(taken.get(5, TimeUnit.SECONDS).checkpointId()).isEqualTo(pipeline.finalBarrier);
+        assertThat(committer.committed).containsExactly(pipeline.finalBarrier);
+        assertThat(coordinator.triggerSavepoint(savepointWriter()))
+                .failsWithin(5, TimeUnit.SECONDS)
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withMessageContaining("Cannot take a savepoint of pipeline orders: it is stopping");
+    }
+
+    @Test
+    void failsASavepointWhoseCheckpointIsAborted() {
+        start(2, 5, null, 1);
+
+        CompletableFuture<CheckpointCoordinator.TakenSavepoint> taken = coordinator.triggerSavepoint(savepointWriter());
+        await().atMost(5, TimeUnit.SECONDS).until(() -> pipeline.barriers.size() == 1);
+        coordinator.acknowledge(
+                new Acknowledgement(1, 0, SourceOffsets.of(Map.of(P0, 7L)), new Result(7), List.of(), null));
+        clock.advance(Duration.ofMinutes(2));
+
+        assertThat(taken)
+                .failsWithin(5, TimeUnit.SECONDS)
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withMessageContaining(
+                        "Cannot take a savepoint of pipeline orders: its checkpoint 1 was aborted: it did"
+                                + " not complete within PT1M");
+    }
+
     private record Result(long records) implements WriteResult {
         @Override
         public long bytes() {

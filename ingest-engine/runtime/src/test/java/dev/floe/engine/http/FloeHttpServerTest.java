@@ -151,5 +151,11 @@ class FloeHttpServerTest {
         assertThat(send("POST", "/api/pipelines/unused/pause", TOKEN).statusCode())
                 .as("authenticated; the pipeline is not run by this process")
                 .isEqualTo(404);
+        HttpResponse<String> savepoint = send("POST", "/api/pipelines/unused/savepoints", null);
+        assertThat(savepoint.statusCode()).as("a savepoint is an action").isEqualTo(401);
+        assertThat(body(savepoint).path("message").asText())
+                .startsWith("Cannot POST /api/pipelines/unused/savepoints: the API requires a bearer token");
+        assertThat(send("POST", "/api/pipelines/unused/savepoints", TOKEN).statusCode())
+                .isEqualTo(404);
     }
 }

@@ -3,8 +3,13 @@ package dev.floe.engine.state;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.floe.engine.checkpoint.CheckpointStorage;
 import dev.floe.engine.checkpoint.LocalCheckpointStorage;
+import dev.floe.engine.checkpoint.Savepoint;
+import dev.floe.engine.checkpoint.SavepointLocation;
+import dev.floe.engine.checkpoint.SavepointWriter;
 import dev.floe.engine.checkpoint.StoredCheckpoint;
+import dev.floe.engine.config.CheckpointLocation;
 import dev.floe.engine.dataflow.KeyGroupRange;
 import dev.floe.engine.dataflow.KeyGroups;
 import dev.floe.engine.spi.error.FatalException;
@@ -423,6 +428,62 @@ abstract class KeyedStateBackendContractTest {
                 .hasMessageContaining("Cannot restore")
                 .hasMessageContaining("chk-1/state/x")
                 .hasMessageContaining("written by the " + foreign.backend() + " backend");
+    }
+
+    @Test
+    void aSavepointRestoresAtAnotherParallelismOnceItsCheckpointDirectoryIsDeleted() throws IOException {
+        LocalCheckpointStorage storage = storage();
+        KeyedStateBackend whole = backend(new KeyGroupRange(0, MAX));
+        ValueState<Long> counts = whole.valueState(COUNT);
+        for (int i = 0; i < 5_000; i++) {
+            select(whole, "customer-" + i);
+            counts.update((long) i);
+        }
+        storage.store(stored(1, List.of(whole.snapshot(1, storage).join())), Map.of());
+        for (int i = 5_000; i < 6_000; i++) {
+            select(whole, "customer-" + i);
+            counts.update((long) i);
+        }
+        // incremental: the RocksDB snapshot refers to files the first one uploaded
+        StoredCheckpoint second = stored(2, List.of(whole.snapshot(2, storage).join()));
+        storage.store(second, Map.of());
+
+        SavepointLocation location = new SavepointWriter(
+                        new CheckpointLocation.Local(directory.resolve("savepoints")), "counts", 1, clock)
+                .write(second, storage);
+        try (Stream<Path> checkpoints = Files.walk(directory.resolve("checkpoints"))) {
+            for (Path path : checkpoints.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+
+        Savepoint savepoint = Savepoint.read(location);
+        assertThat(savepoint.descriptor().checkpointId()).isEqualTo(2);
+        assertThat(savepoint.descriptor().keyedStage()).isEqualTo("counts");
+        assertThat(savepoint.checkpoint().keyedState())
+                .allSatisfy(handle -> assertThat(handle.sharedFiles()).isEmpty());
+        List<KeyedStateHandle> handles = savepoint.checkpoint().keyedState();
+        KeyedStateBackend low = backend(new KeyGroupRange(0, MAX / 2));
+        KeyedStateBackend high = backend(new KeyGroupRange(MAX / 2, MAX));
+        try (CheckpointStorage saved = location.open()) {
+            low.restore(handles, saved);
+            high.restore(handles, saved);
+        }
+        ValueState<Long> lowCounts = low.valueState(COUNT);
+        ValueState<Long> highCounts = high.valueState(COUNT);
+        for (int i = 0; i < 6_000; i += 7) {
+            String customer = "customer-" + i;
+            boolean isLow = KeyGroups.keyGroup(key(customer), MAX) < MAX / 2;
+            select(isLow ? low : high, customer);
+            assertThat((isLow ? lowCounts : highCounts).value()).as(customer).isEqualTo((long) i);
+        }
+
+        // what the restored backend checkpoints next stands alone in the new checkpoint storage
+        LocalCheckpointStorage fresh = new LocalCheckpointStorage(directory.resolve("fresh"), "orders");
+        KeyedStateHandle next = low.snapshot(3, fresh).join();
+        assertThat(filesOf(next))
+                .allSatisfy(file ->
+                        assertThat(fresh.exists(file.path())).as(file.path()).isTrue());
     }
 
     static StoredCheckpoint stored(long id, List<KeyedStateHandle> handles) {
