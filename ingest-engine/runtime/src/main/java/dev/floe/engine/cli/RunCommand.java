@@ -153,16 +153,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         List<PipelineConfig> pipelines = new ArrayList<>();
         for (PipelineConfig pipeline : loaded.pipelines()) {
-            pipelines.add(new PipelineConfig(
-                    pipeline.id(),
-                    pipeline.source(),
-                    parallelism,
-                    pipeline.onError(),
-                    pipeline.deadLetterTopic(),
-                    pipeline.sink(),
-                    pipeline.restartStrategy(),
-                    pipeline.state(),
-                    pipeline.mapping()));
+            pipelines.add(pipeline.withParallelism(parallelism));
         }
         return new FloeConfig(
                 loaded.source(),

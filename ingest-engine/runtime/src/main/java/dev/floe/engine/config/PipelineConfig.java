@@ -46,4 +46,19 @@ public record PipelineConfig(
             throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
         }
     }
+
+    /** This pipeline at another parallelism (`floe run --parallelism`). */
+    public PipelineConfig withParallelism(int newParallelism) {
+        return new PipelineConfig(
+                id,
+                source,
+                newParallelism,
+                onError,
+                deadLetterTopic,
+                deadLetterTable,
+                sink,
+                restartStrategy,
+                state,
+                mapping);
+    }
 }
