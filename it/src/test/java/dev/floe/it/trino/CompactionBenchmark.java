@@ -41,8 +41,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({EmbeddedServersExtension.class, ExternalServersExtension.class})
 class CompactionBenchmark {
-    /** How long Floe ingests with 1-second checkpoints before the measurements. */
-    private static final Duration INGESTION = Duration.ofSeconds(240);
+    /**
+     * How long Floe ingests with 1-second checkpoints before the measurements: the issue's 10
+     * minutes by default, {@code -Dfloe.bench.ingestSeconds=N} for a shorter look.
+     */
+    private static final Duration INGESTION = Duration.ofSeconds(Long.getLong("floe.bench.ingestSeconds", 600));
 
     private final EmbeddedKafkaBroker broker;
     private final EmbeddedSchemaRegistry registry;
