@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code floe savepoint}: asks a running Floe for a savepoint of one pipeline, over its HTTP API. */
@@ -49,19 +49,8 @@ public final class SavepointCommand implements Callable<Integer> {
             description = "Stop the pipeline with the savepoint's checkpoint as its last one (stop-with-savepoint)")
     boolean andStop;
 
-    @Option(
-            names = {"-u", "--url"},
-            defaultValue = "http://localhost:8080",
-            paramLabel = "URL",
-            description = "The base URL of Floe's HTTP API (default: ${DEFAULT-VALUE})")
-    URI url;
-
-    @Option(
-            names = "--token",
-            defaultValue = "${env:FLOE_API_TOKEN}",
-            paramLabel = "TOKEN",
-            description = "The API's bearer token, if it needs one (default: the FLOE_API_TOKEN variable)")
-    String token;
+    @Mixin
+    ApiConnection api;
 
     @Option(
             names = "--timeout",
@@ -83,24 +72,18 @@ public final class SavepointCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ObjectMapper mapper = new ObjectMapper();
         URI endpoint =
-                url.resolve("/api/pipelines/" + URLEncoder.encode(pipeline, StandardCharsets.UTF_8) + "/savepoints");
+                api.endpoint("/api/pipelines/" + URLEncoder.encode(pipeline, StandardCharsets.UTF_8) + "/savepoints");
         ObjectNode body = mapper.createObjectNode().put("stop", andStop);
         if (target != null) {
             body.put("target", target);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
-                .timeout(timeout)
+        HttpRequest request = api.request(endpoint, timeout)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        if (token != null && !token.isBlank()) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        // Java 17's HttpClient is not AutoCloseable; its threads are daemons
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
         HttpResponse<String> response;
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response = api.send(request);
         } catch (IOException e) {
             err.println("floe: Cannot take a savepoint of pipeline " + pipeline + " through " + endpoint + ": " + e);
             err.flush();

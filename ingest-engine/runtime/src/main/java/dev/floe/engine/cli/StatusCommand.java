@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code floe status}: what a running Floe's pipelines are doing, read from its HTTP API. */
@@ -24,19 +23,8 @@ import picocli.CommandLine.Option;
             "Exit codes: 0 every pipeline is running, 1 one is not (or the API cannot be reached), 2 bad usage."
         })
 public final class StatusCommand implements Callable<Integer> {
-    @Option(
-            names = {"-u", "--url"},
-            defaultValue = "http://localhost:8080",
-            paramLabel = "URL",
-            description = "The base URL of Floe's HTTP API (default: ${DEFAULT-VALUE})")
-    URI url;
-
-    @Option(
-            names = "--token",
-            defaultValue = "${env:FLOE_API_TOKEN}",
-            paramLabel = "TOKEN",
-            description = "The API's bearer token, if it needs one (default: the FLOE_API_TOKEN variable)")
-    String token;
+    @Mixin
+    ApiConnection api;
 
     @Option(names = "--json", description = "Print the API's JSON as it is, for scripts")
     boolean json;
@@ -48,18 +36,11 @@ public final class StatusCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        URI endpoint = url.resolve("/api/pipelines");
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(endpoint).timeout(Duration.ofSeconds(10)).GET();
-        if (token != null && !token.isBlank()) {
-            request.header("Authorization", "Bearer " + token);
-        }
+        URI endpoint = api.endpoint("/api/pipelines");
         HttpResponse<String> response;
-        // Java 17's HttpClient is not AutoCloseable; its threads are daemons
-        HttpClient client =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            response =
+                    api.send(api.request(endpoint, Duration.ofSeconds(10)).GET().build());
         } catch (IOException e) {
             err.println("floe: Cannot read the status from " + endpoint + ": " + e);
             err.flush();
