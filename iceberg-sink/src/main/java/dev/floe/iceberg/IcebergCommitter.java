@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.DataFile;
@@ -41,6 +42,7 @@ import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableUtil;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
@@ -252,6 +254,7 @@ final class IcebergCommitter implements SinkCommitter {
             if (commit.checkpointId() > committed) {
                 toCommit.add(commit);
             } else {
+                refuseToSkipUnheldRecords(name, commit, held.orElseThrow());
                 LOG.info(
                         "Table {} already holds checkpoint {} of pipeline {}; not committing it again",
                         name,
@@ -285,6 +288,34 @@ final class IcebergCommitter implements SinkCommitter {
             pending.remove(name);
         }
         target.committed(due.get(due.size() - 1).checkpointId());
+    }
+
+    /**
+     * Refuses to skip a checkpoint whose id the table holds when the table does not hold its
+     * records: checkpoint ids were reused (a restart that lost its checkpoints and numbered them
+     * afresh instead of after the table's), and skipping would drop the records silently.
+     */
+    private void refuseToSkipUnheldRecords(String name, PendingCommit commit, CommittedPosition held) {
+        Map<SourcePartition, Long> lastRows = new TreeMap<>();
+        if (commit.lineage().isEmpty() && commit.records() > 0) {
+            // written before lineage was kept: its rows may reach up to its offsets
+            commit.offsets().asMap().forEach((partition, next) -> lastRows.put(partition, next - 1));
+        } else {
+            commit.lineage().forEach((partition, rows) -> lastRows.put(partition, rows.last()));
+        }
+        for (Map.Entry<SourcePartition, Long> entry : lastRows.entrySet()) {
+            long heldUpTo = held.offsets().offset(entry.getKey()).orElse(0);
+            if (entry.getValue() >= heldUpTo) {
+                throw new FatalException(
+                        IcebergErrorCode.CHECKPOINT_ID_REUSED,
+                        "Cannot commit checkpoint " + commit.checkpointId() + " of pipeline " + pipelineId
+                                + " to table " + name + ": the table holds checkpoint " + held.checkpointId()
+                                + " of the pipeline, with " + entry.getKey() + " up to " + heldUpTo
+                                + ", but not this checkpoint's rows up to offset " + entry.getValue()
+                                + ". Checkpoint ids were reused (a restart without its checkpoints that did not"
+                                + " resume from the table?); skipping the checkpoint would drop its rows");
+            }
+        }
     }
 
     /**
@@ -629,10 +660,43 @@ final class IcebergCommitter implements SinkCommitter {
                     "Cannot commit to table " + name + " of pipeline " + pipelineId + ": it was dropped",
                     e);
         } catch (RuntimeException e) {
+            refuseReplacedTable(name, table, e);
             throw new RetriableException(
                     IcebergErrorCode.CATALOG_UNAVAILABLE, "Cannot read table " + name + ": " + e.getMessage(), e);
         }
         return table;
+    }
+
+    /**
+     * Stops the pipeline when a refresh failed because the table was dropped and re-created: Iceberg
+     * refuses to refresh a table onto metadata of another uuid, which would otherwise look like a
+     * catalog outage and be retried for ever.
+     */
+    private void refuseReplacedTable(String name, Table table, RuntimeException refreshFailure) {
+        Table current;
+        try {
+            current = sink.catalog().loadTable(TableIdentifier.parse(name));
+        } catch (NoSuchTableException e) {
+            throw new FatalException(
+                    IcebergErrorCode.TABLE_NOT_FOUND,
+                    "Cannot commit to table " + name + " of pipeline " + pipelineId + ": it was dropped",
+                    e);
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (!current.uuid().equals(table.uuid())) {
+            List<Long> checkpoints = new ArrayList<>();
+            pending.getOrDefault(name, List.of()).forEach(commit -> checkpoints.add(commit.checkpointId()));
+            throw new FatalException(
+                    IcebergErrorCode.TABLE_REPLACED,
+                    "Cannot commit checkpoint" + (checkpoints.size() == 1 ? " " : "s ")
+                            + checkpoints.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                            + " of pipeline " + pipelineId + " to table " + name
+                            + ": the table was dropped and re-created (uuid " + table.uuid() + " is now "
+                            + current.uuid() + "); its offsets belong to the old table. Remove the pipeline's"
+                            + " checkpoints to start the new table afresh.",
+                    refreshFailure);
+        }
     }
 
     @Override
