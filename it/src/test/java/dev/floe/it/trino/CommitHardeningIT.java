@@ -9,6 +9,9 @@ import dev.floe.deploy.kafka.EmbeddedKafkaBroker;
 import dev.floe.deploy.registry.EmbeddedSchemaRegistry;
 import dev.floe.deploy.trino.TrinoServer;
 import dev.floe.engine.checkpoint.CheckpointPhase;
+import dev.floe.engine.checkpoint.S3CheckpointStorage;
+import dev.floe.engine.checkpoint.StoredCheckpoint;
+import dev.floe.engine.config.CheckpointLocation;
 import dev.floe.it.exactlyonce.FloeProcess;
 import dev.floe.it.exactlyonce.HaltingListener;
 import dev.floe.it.exactlyonce.TableProbe;
@@ -55,7 +58,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @ExtendWith({EmbeddedServersExtension.class, ExternalServersExtension.class})
 class CommitHardeningIT {
     private static final Logger LOG = LoggerFactory.getLogger(CommitHardeningIT.class);
-    private static final int CHUNK = 500;
+    /** Orders arrive at about 800 a second, for longer than a slow start and the kill take. */
+    private static final int CHUNK = 200;
 
     private final EmbeddedKafkaBroker broker;
     private final EmbeddedSchemaRegistry registry;
@@ -78,7 +82,7 @@ class CommitHardeningIT {
         String pipeline = "wiped";
         String topic = "orders-wiped";
         String table = "sales.orders_wiped";
-        long records = 30_000;
+        long records = 48_000;
         Lakehouse lakehouse =
                 Lakehouse.jdbc("floe_wiped", servers.postgres(), servers.s3Mock(), "s3://warehouse/wiped");
         lakehouse.store().createBucket(Lakehouse.CHECKPOINT_BUCKET);
@@ -110,6 +114,15 @@ class CommitHardeningIT {
                         .as("see " + floe.log())
                         .isEqualTo(HaltingListener.HALTED);
             }
+            String yaml = Files.readString(config);
+            try (S3CheckpointStorage storage = new S3CheckpointStorage(
+                    (CheckpointLocation.S3) Lakehouse.parse(yaml).checkpoints().storage(), pipeline)) {
+                StoredCheckpoint stored = storage.latest().orElseThrow();
+                assertThat(stored.checkpointId()).isEqualTo(3);
+                assertThat(stored.offsets())
+                        .as("checkpoint 3 covers records, so losing it matters")
+                        .isNotEqualTo(stored.startOffsets());
+            }
             committedBeforeWipe = probe.committedCheckpoint(pipeline);
             assertThat(committedBeforeWipe)
                     .as("the table holds an earlier checkpoint, not checkpoint 3")
@@ -127,7 +140,9 @@ class CommitHardeningIT {
                 await().atMost(Duration.ofMinutes(3))
                         .ignoreExceptions()
                         .until(() -> probe.longColumn("order_id").size() >= total);
-                assertThat(floe.stop()).as("a clean stop exits 0; see " + floe.log()).isZero();
+                assertThat(floe.stop())
+                        .as("a clean stop exits 0; see " + floe.log())
+                        .isZero();
             }
         } finally {
             producer.shutdownNow();
@@ -174,24 +189,36 @@ class CommitHardeningIT {
             String columns = columns(trino, "sales", "orders_expiry").stream()
                     .map(column -> column.equals("order_id") ? "-1 - order_id AS order_id" : column)
                     .collect(Collectors.joining(", "));
-            execute(trino, "INSERT INTO " + name + " SELECT " + columns + " FROM " + name + " ORDER BY order_id LIMIT 1");
-            execute(trino, "INSERT INTO " + name + " SELECT " + columns + " FROM " + name + " ORDER BY order_id DESC"
-                    + " LIMIT 1");
+            // copies of Floe's first and last order, with negative ids (ordered in a subquery: outside
+            // it, order_id would name the negated column)
+            execute(
+                    trino,
+                    "INSERT INTO " + name + " SELECT " + columns + " FROM (SELECT * FROM " + name
+                            + " WHERE order_id >= 0 ORDER BY order_id LIMIT 1)");
+            execute(
+                    trino,
+                    "INSERT INTO " + name + " SELECT " + columns + " FROM (SELECT * FROM " + name
+                            + " WHERE order_id >= 0 ORDER BY order_id DESC LIMIT 1)");
             execute(trino, "ALTER TABLE " + name + " EXECUTE expire_snapshots(retention_threshold => '0s')");
 
             List<List<Object>> snapshots = Lakehouse.query(
                     trino,
-                    "SELECT snapshot_id, parent_id, summary['floe.pipeline'] FROM \"" + name.replace(".", "\".\"")
-                            + "$snapshots\" ORDER BY committed_at");
+                    "SELECT snapshot_id, parent_id, element_at(summary, 'floe.pipeline') FROM \""
+                            + name.replace(".", "\".\"") + "$snapshots\" ORDER BY committed_at");
             LOG.info("Snapshots of {} after expiry:\n{}", table, Lakehouse.describe(snapshots));
-            assertThat(snapshots).as("the current snapshot and the tagged Floe commit").hasSize(2);
-            assertThat(snapshots.get(0)).containsExactly(floeCommit, snapshots.get(0).get(1), pipeline);
+            assertThat(snapshots)
+                    .as("the current snapshot and the tagged Floe commit")
+                    .hasSize(2);
+            assertThat(snapshots.get(0))
+                    .containsExactly(floeCommit, snapshots.get(0).get(1), pipeline);
             assertThat(snapshots.get(1).get(2)).as("the other writer's commit").isNull();
             assertThat(snapshots.get(1).get(1))
                     .as("its parent, the other writer's first commit, is expired")
                     .isNotEqualTo(floeCommit);
-            assertThat(Lakehouse.query(trino, "SELECT name, type, snapshot_id FROM \"" + name.replace(".", "\".\"")
-                            + "$refs\" WHERE name = 'floe-" + pipeline + "'"))
+            assertThat(Lakehouse.query(
+                            trino,
+                            "SELECT name, type, snapshot_id FROM \"" + name.replace(".", "\".\"")
+                                    + "$refs\" WHERE name = 'floe-" + pipeline + "'"))
                     .containsExactly(List.of("floe-" + pipeline, "TAG", floeCommit));
 
             // restarted without its checkpoints, so the table's marker is all it has to resume from
@@ -210,8 +237,10 @@ class CommitHardeningIT {
                 .as("the other writer's rows")
                 .containsExactly(List.of(2L));
         long newest = newestFloeSnapshot(trino, name, pipeline);
-        assertThat(Lakehouse.query(trino, "SELECT snapshot_id FROM \"" + name.replace(".", "\".\"")
-                        + "$refs\" WHERE name = 'floe-" + pipeline + "'"))
+        assertThat(Lakehouse.query(
+                        trino,
+                        "SELECT snapshot_id FROM \"" + name.replace(".", "\".\"") + "$refs\" WHERE name = 'floe-"
+                                + pipeline + "'"))
                 .as("the tag moved to Floe's newest commit")
                 .containsExactly(List.of(newest));
     }
@@ -225,18 +254,19 @@ class CommitHardeningIT {
     private static long wipe(Lakehouse lakehouse, String prefix) {
         try (S3Client client = lakehouse.store().client()) {
             List<String> keys = new ArrayList<>();
-            client.listObjectsV2Paginator(request -> request.bucket(Lakehouse.CHECKPOINT_BUCKET)
-                            .prefix(prefix))
+            client
+                    .listObjectsV2Paginator(request ->
+                            request.bucket(Lakehouse.CHECKPOINT_BUCKET).prefix(prefix))
                     .contents()
                     .stream()
                     .map(S3Object::key)
                     .forEach(keys::add);
             for (String key : keys) {
-                client.deleteObject(request -> request.bucket(Lakehouse.CHECKPOINT_BUCKET)
-                        .key(key));
+                client.deleteObject(
+                        request -> request.bucket(Lakehouse.CHECKPOINT_BUCKET).key(key));
             }
-            assertThat(client.listObjectsV2(request -> request.bucket(Lakehouse.CHECKPOINT_BUCKET)
-                                    .prefix(prefix))
+            assertThat(client.listObjectsV2(request ->
+                                    request.bucket(Lakehouse.CHECKPOINT_BUCKET).prefix(prefix))
                             .contents())
                     .as("checkpoint storage under " + prefix + " wiped")
                     .isEmpty();
@@ -244,13 +274,12 @@ class CommitHardeningIT {
         }
     }
 
-    private static List<Long> floeCheckpointIds(TrinoServer trino, String table, String pipeline)
-            throws SQLException {
+    private static List<Long> floeCheckpointIds(TrinoServer trino, String table, String pipeline) throws SQLException {
         List<Long> ids = new ArrayList<>();
         for (List<Object> row : Lakehouse.query(
                 trino,
-                "SELECT summary['floe.checkpoint-id'] FROM \"" + table.replace(".", "\".\"")
-                        + "$snapshots\" WHERE summary['floe.pipeline'] = '" + pipeline
+                "SELECT element_at(summary, 'floe.checkpoint-id') FROM \"" + table.replace(".", "\".\"")
+                        + "$snapshots\" WHERE element_at(summary, 'floe.pipeline') = '" + pipeline
                         + "' ORDER BY committed_at")) {
             ids.add(Long.parseLong((String) row.get(0)));
         }
@@ -261,7 +290,8 @@ class CommitHardeningIT {
         List<List<Object>> rows = Lakehouse.query(
                 trino,
                 "SELECT snapshot_id FROM \"" + table.replace(".", "\".\"") + "$snapshots\" WHERE"
-                        + " summary['floe.pipeline'] = '" + pipeline + "' ORDER BY committed_at DESC LIMIT 1");
+                        + " element_at(summary, 'floe.pipeline') = '" + pipeline
+                        + "' ORDER BY committed_at DESC LIMIT 1");
         assertThat(rows).as("a Floe commit in " + table).hasSize(1);
         return (Long) rows.get(0).get(0);
     }
