@@ -25,6 +25,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Collectors;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.ContentFile;
@@ -81,6 +83,13 @@ final class IcebergCommitter implements SinkCommitter {
     private final CommitObserver observer;
     private final Map<String, List<PendingCommit>> pending = new TreeMap<>();
     private final Map<String, String> tableUuids = new TreeMap<>();
+    /**
+     * Per table, per pending checkpoint, when its first row reached a writer (epoch millis): what
+     * the commit policy and the freshness gauge measure. Read by the metrics' thread, so concurrent.
+     */
+    private final Map<String, ConcurrentSkipListMap<Long, Long>> firstRows = new ConcurrentHashMap<>();
+    /** Tables whose pending checkpoints were restored: committed at the next commit, whatever the policy. */
+    private final Set<String> restoredTables = new TreeSet<>();
 
     IcebergCommitter(IcebergSink sink, CommitObserver observer) {
         this.sink = sink;
@@ -105,7 +114,9 @@ final class IcebergCommitter implements SinkCommitter {
             long bytes = 0;
             Map<SourcePartition, OffsetLineage.Range> lineage = new TreeMap<>();
             String uuid = null;
+            long firstRow = TableTarget.NO_ROWS;
             for (IcebergWriteResult.TableWrite write : entry.getValue()) {
+                firstRow = Math.min(firstRow, write.firstRowMillis());
                 files.addAll(write.files());
                 deletes.addAll(write.deletes());
                 records += write.records();
@@ -134,6 +145,9 @@ final class IcebergCommitter implements SinkCommitter {
                             lineage,
                             writeManifests(name, table, checkpoint.checkpointId(), deletes, true)));
             tableUuids.put(name, uuid);
+            firstRows
+                    .computeIfAbsent(name, key -> new ConcurrentSkipListMap<>())
+                    .put(checkpoint.checkpointId(), firstRow);
         }
         return PendingCommitsCodec.encode(state());
     }
@@ -200,11 +214,23 @@ final class IcebergCommitter implements SinkCommitter {
 
     @Override
     public synchronized void commit(long checkpointId) {
+        commit(checkpointId, false);
+    }
+
+    @Override
+    public synchronized void flush(long checkpointId) {
+        commit(checkpointId, true);
+    }
+
+    private void commit(long checkpointId, boolean whateverThePolicy) {
         RetriableException firstFailure = null;
         int failed = 0;
         int succeeded = 0;
         for (String name : new ArrayList<>(pending.keySet())) {
             if (pending.get(name).stream().noneMatch(commit -> commit.checkpointId() <= checkpointId)) {
+                continue;
+            }
+            if (!whateverThePolicy && !restoredTables.contains(name) && !isDue(name, checkpointId)) {
                 continue;
             }
             TableTarget target = sink.target(name);
@@ -226,6 +252,54 @@ final class IcebergCommitter implements SinkCommitter {
         if (failed > 0 && succeeded == 0) {
             throw firstFailure;
         }
+    }
+
+    /**
+     * Whether the table's commit policy commits its checkpoints up to {@code checkpointId} now: by
+     * the bytes they hold, or by how long ago their oldest row reached the sink.
+     */
+    private boolean isDue(String name, long checkpointId) {
+        CommitPolicy policy = sink.config().commit();
+        if (policy.everyCheckpoint()) {
+            return true;
+        }
+        long bytes = 0;
+        for (PendingCommit commit : pending.get(name)) {
+            if (commit.checkpointId() <= checkpointId) {
+                bytes += commit.bytes();
+            }
+        }
+        long oldest = oldestPendingMillis(name);
+        Duration waited = oldest == TableTarget.NO_ROWS
+                ? Duration.ZERO
+                : Duration.ofMillis(Math.max(0, sink.clock().millis() - oldest));
+        boolean due = policy.isDue(bytes, waited);
+        if (!due) {
+            LOG.debug(
+                    "Pipeline {} lets table {} wait for its commit ({}): {} bytes in {} checkpoints, oldest row {} ago",
+                    pipelineId,
+                    name,
+                    policy,
+                    bytes,
+                    pending.get(name).size(),
+                    waited);
+        }
+        return due;
+    }
+
+    /**
+     * When the oldest row of the table's pending checkpoints reached a writer (epoch millis), or
+     * {@link TableTarget#NO_ROWS}; safe from any thread.
+     */
+    long oldestPendingMillis(String name) {
+        ConcurrentSkipListMap<Long, Long> rows = firstRows.get(name);
+        long oldest = TableTarget.NO_ROWS;
+        if (rows != null) {
+            for (long millis : rows.values()) {
+                oldest = Math.min(oldest, millis);
+            }
+        }
+        return oldest;
     }
 
     private void commitTable(TableTarget target, long checkpointId) {
@@ -284,9 +358,14 @@ final class IcebergCommitter implements SinkCommitter {
             deleteManifests(table, name, commit);
         }
         pending.get(name).removeAll(due);
+        ConcurrentSkipListMap<Long, Long> rows = firstRows.get(name);
+        if (rows != null) {
+            rows.headMap(checkpointId, true).clear();
+        }
         if (pending.get(name).isEmpty()) {
             pending.remove(name);
         }
+        restoredTables.remove(name);
         target.committed(due.get(due.size() - 1).checkpointId());
     }
 
@@ -731,9 +810,18 @@ final class IcebergCommitter implements SinkCommitter {
         }
         pending.clear();
         tableUuids.clear();
+        firstRows.clear();
+        restoredTables.clear();
         restored.forEach((name, table) -> {
             if (!table.pending().isEmpty()) {
                 pending.put(name, new ArrayList<>(table.pending()));
+                // their rows arrived before the checkpoint; the next commit commits them anyway
+                ConcurrentSkipListMap<Long, Long> rows = new ConcurrentSkipListMap<>();
+                table.pending()
+                        .forEach(commit -> rows.put(
+                                commit.checkpointId(), checkpoint.timestamp().toEpochMilli()));
+                firstRows.put(name, rows);
+                restoredTables.add(name);
             }
             if (table.tableUuid() != null) {
                 tableUuids.put(name, table.tableUuid());
