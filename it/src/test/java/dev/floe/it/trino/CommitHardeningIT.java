@@ -87,8 +87,11 @@ class CommitHardeningIT {
                 Lakehouse.jdbc("floe_wiped", servers.postgres(), servers.s3Mock(), "s3://warehouse/wiped");
         lakehouse.store().createBucket(Lakehouse.CHECKPOINT_BUCKET);
         Path config = servers.newDirectory("commit-hardening-wiped").resolve("floe.yaml");
+        // no HTTP API: the machine's port 8080 may be taken
         Files.writeString(
-                config, lakehouse.floeYaml(broker.bootstrapServers(), registry.url(), pipeline, topic, table, ""));
+                config,
+                lakehouse.floeYaml(broker.bootstrapServers(), registry.url(), pipeline, topic, table, "")
+                        + "http:\n  enabled: false\n");
         TableProbe probe = new TableProbe(lakehouse.floe(), table);
 
         AtomicLong produced = new AtomicLong();
