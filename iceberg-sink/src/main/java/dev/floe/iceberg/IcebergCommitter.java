@@ -25,6 +25,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Collectors;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.DataFile;
@@ -41,6 +44,7 @@ import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableUtil;
+import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
@@ -79,6 +83,13 @@ final class IcebergCommitter implements SinkCommitter {
     private final CommitObserver observer;
     private final Map<String, List<PendingCommit>> pending = new TreeMap<>();
     private final Map<String, String> tableUuids = new TreeMap<>();
+    /**
+     * Per table, per pending checkpoint, when its first row reached a writer (epoch millis): what
+     * the commit policy and the freshness gauge measure. Read by the metrics' thread, so concurrent.
+     */
+    private final Map<String, ConcurrentSkipListMap<Long, Long>> firstRows = new ConcurrentHashMap<>();
+    /** Tables whose pending checkpoints were restored: committed at the next commit, whatever the policy. */
+    private final Set<String> restoredTables = new TreeSet<>();
 
     IcebergCommitter(IcebergSink sink, CommitObserver observer) {
         this.sink = sink;
@@ -103,7 +114,9 @@ final class IcebergCommitter implements SinkCommitter {
             long bytes = 0;
             Map<SourcePartition, OffsetLineage.Range> lineage = new TreeMap<>();
             String uuid = null;
+            long firstRow = TableTarget.NO_ROWS;
             for (IcebergWriteResult.TableWrite write : entry.getValue()) {
+                firstRow = Math.min(firstRow, write.firstRowMillis());
                 files.addAll(write.files());
                 deletes.addAll(write.deletes());
                 records += write.records();
@@ -132,6 +145,9 @@ final class IcebergCommitter implements SinkCommitter {
                             lineage,
                             writeManifests(name, table, checkpoint.checkpointId(), deletes, true)));
             tableUuids.put(name, uuid);
+            firstRows
+                    .computeIfAbsent(name, key -> new ConcurrentSkipListMap<>())
+                    .put(checkpoint.checkpointId(), firstRow);
         }
         return PendingCommitsCodec.encode(state());
     }
@@ -198,11 +214,23 @@ final class IcebergCommitter implements SinkCommitter {
 
     @Override
     public synchronized void commit(long checkpointId) {
+        commit(checkpointId, false);
+    }
+
+    @Override
+    public synchronized void flush(long checkpointId) {
+        commit(checkpointId, true);
+    }
+
+    private void commit(long checkpointId, boolean whateverThePolicy) {
         RetriableException firstFailure = null;
         int failed = 0;
         int succeeded = 0;
         for (String name : new ArrayList<>(pending.keySet())) {
             if (pending.get(name).stream().noneMatch(commit -> commit.checkpointId() <= checkpointId)) {
+                continue;
+            }
+            if (!whateverThePolicy && !restoredTables.contains(name) && !isDue(name, checkpointId)) {
                 continue;
             }
             TableTarget target = sink.target(name);
@@ -224,6 +252,54 @@ final class IcebergCommitter implements SinkCommitter {
         if (failed > 0 && succeeded == 0) {
             throw firstFailure;
         }
+    }
+
+    /**
+     * Whether the table's commit policy commits its checkpoints up to {@code checkpointId} now: by
+     * the bytes they hold, or by how long ago their oldest row reached the sink.
+     */
+    private boolean isDue(String name, long checkpointId) {
+        CommitPolicy policy = sink.config().commit();
+        if (policy.everyCheckpoint()) {
+            return true;
+        }
+        long bytes = 0;
+        for (PendingCommit commit : pending.get(name)) {
+            if (commit.checkpointId() <= checkpointId) {
+                bytes += commit.bytes();
+            }
+        }
+        long oldest = oldestPendingMillis(name);
+        Duration waited = oldest == TableTarget.NO_ROWS
+                ? Duration.ZERO
+                : Duration.ofMillis(Math.max(0, sink.clock().millis() - oldest));
+        boolean due = policy.isDue(bytes, waited);
+        if (!due) {
+            LOG.debug(
+                    "Pipeline {} lets table {} wait for its commit ({}): {} bytes in {} checkpoints, oldest row {} ago",
+                    pipelineId,
+                    name,
+                    policy,
+                    bytes,
+                    pending.get(name).size(),
+                    waited);
+        }
+        return due;
+    }
+
+    /**
+     * When the oldest row of the table's pending checkpoints reached a writer (epoch millis), or
+     * {@link TableTarget#NO_ROWS}; safe from any thread.
+     */
+    long oldestPendingMillis(String name) {
+        ConcurrentSkipListMap<Long, Long> rows = firstRows.get(name);
+        long oldest = TableTarget.NO_ROWS;
+        if (rows != null) {
+            for (long millis : rows.values()) {
+                oldest = Math.min(oldest, millis);
+            }
+        }
+        return oldest;
     }
 
     private void commitTable(TableTarget target, long checkpointId) {
@@ -252,6 +328,7 @@ final class IcebergCommitter implements SinkCommitter {
             if (commit.checkpointId() > committed) {
                 toCommit.add(commit);
             } else {
+                refuseToSkipUnheldRecords(name, commit, held.orElseThrow());
                 LOG.info(
                         "Table {} already holds checkpoint {} of pipeline {}; not committing it again",
                         name,
@@ -281,10 +358,43 @@ final class IcebergCommitter implements SinkCommitter {
             deleteManifests(table, name, commit);
         }
         pending.get(name).removeAll(due);
+        ConcurrentSkipListMap<Long, Long> rows = firstRows.get(name);
+        if (rows != null) {
+            rows.headMap(checkpointId, true).clear();
+        }
         if (pending.get(name).isEmpty()) {
             pending.remove(name);
         }
+        restoredTables.remove(name);
         target.committed(due.get(due.size() - 1).checkpointId());
+    }
+
+    /**
+     * Refuses to skip a checkpoint whose id the table holds when the table does not hold its
+     * records: checkpoint ids were reused (a restart that lost its checkpoints and numbered them
+     * afresh instead of after the table's), and skipping would drop the records silently.
+     */
+    private void refuseToSkipUnheldRecords(String name, PendingCommit commit, CommittedPosition held) {
+        Map<SourcePartition, Long> lastRows = new TreeMap<>();
+        if (commit.lineage().isEmpty() && commit.records() > 0) {
+            // written before lineage was kept: its rows may reach up to its offsets
+            commit.offsets().asMap().forEach((partition, next) -> lastRows.put(partition, next - 1));
+        } else {
+            commit.lineage().forEach((partition, rows) -> lastRows.put(partition, rows.last()));
+        }
+        for (Map.Entry<SourcePartition, Long> entry : lastRows.entrySet()) {
+            long heldUpTo = held.offsets().offset(entry.getKey()).orElse(0);
+            if (entry.getValue() >= heldUpTo) {
+                throw new FatalException(
+                        IcebergErrorCode.CHECKPOINT_ID_REUSED,
+                        "Cannot commit checkpoint " + commit.checkpointId() + " of pipeline " + pipelineId
+                                + " to table " + name + ": the table holds checkpoint " + held.checkpointId()
+                                + " of the pipeline, with " + entry.getKey() + " up to " + heldUpTo
+                                + ", but not this checkpoint's rows up to offset " + entry.getValue()
+                                + ". Checkpoint ids were reused (a restart without its checkpoints that did not"
+                                + " resume from the table?); skipping the checkpoint would drop its rows");
+            }
+        }
     }
 
     /**
@@ -629,10 +739,43 @@ final class IcebergCommitter implements SinkCommitter {
                     "Cannot commit to table " + name + " of pipeline " + pipelineId + ": it was dropped",
                     e);
         } catch (RuntimeException e) {
+            refuseReplacedTable(name, table, e);
             throw new RetriableException(
                     IcebergErrorCode.CATALOG_UNAVAILABLE, "Cannot read table " + name + ": " + e.getMessage(), e);
         }
         return table;
+    }
+
+    /**
+     * Stops the pipeline when a refresh failed because the table was dropped and re-created: Iceberg
+     * refuses to refresh a table onto metadata of another uuid, which would otherwise look like a
+     * catalog outage and be retried for ever.
+     */
+    private void refuseReplacedTable(String name, Table table, RuntimeException refreshFailure) {
+        Table current;
+        try {
+            current = sink.catalog().loadTable(TableIdentifier.parse(name));
+        } catch (NoSuchTableException e) {
+            throw new FatalException(
+                    IcebergErrorCode.TABLE_NOT_FOUND,
+                    "Cannot commit to table " + name + " of pipeline " + pipelineId + ": it was dropped",
+                    e);
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (!current.uuid().equals(table.uuid())) {
+            List<Long> checkpoints = new ArrayList<>();
+            pending.getOrDefault(name, List.of()).forEach(commit -> checkpoints.add(commit.checkpointId()));
+            throw new FatalException(
+                    IcebergErrorCode.TABLE_REPLACED,
+                    "Cannot commit checkpoint" + (checkpoints.size() == 1 ? " " : "s ")
+                            + checkpoints.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                            + " of pipeline " + pipelineId + " to table " + name
+                            + ": the table was dropped and re-created (uuid " + table.uuid() + " is now "
+                            + current.uuid() + "); its offsets belong to the old table. Remove the pipeline's"
+                            + " checkpoints to start the new table afresh.",
+                    refreshFailure);
+        }
     }
 
     @Override
@@ -667,9 +810,18 @@ final class IcebergCommitter implements SinkCommitter {
         }
         pending.clear();
         tableUuids.clear();
+        firstRows.clear();
+        restoredTables.clear();
         restored.forEach((name, table) -> {
             if (!table.pending().isEmpty()) {
                 pending.put(name, new ArrayList<>(table.pending()));
+                // their rows arrived before the checkpoint; the next commit commits them anyway
+                ConcurrentSkipListMap<Long, Long> rows = new ConcurrentSkipListMap<>();
+                table.pending()
+                        .forEach(commit -> rows.put(
+                                commit.checkpointId(), checkpoint.timestamp().toEpochMilli()));
+                firstRows.put(name, rows);
+                restoredTables.add(name);
             }
             if (table.tableUuid() != null) {
                 tableUuids.put(name, table.tableUuid());

@@ -23,6 +23,8 @@ public enum IcebergErrorCode implements ErrorCode {
     COMMIT_STATE_UNKNOWN(ErrorCategory.EXTERNAL),
     /** The table refused the commit for good (a validation failure). */
     COMMIT_REJECTED(ErrorCategory.INTERNAL),
+    /** A checkpoint id the table holds comes with rows the table does not: ids were reused. */
+    CHECKPOINT_ID_REUSED(ErrorCategory.INTERNAL),
     /** A row names no table: a route column is null or missing. */
     ROUTE_FAILED(ErrorCategory.USER),
     /** The records cannot fit an existing table's schema. */

@@ -5,6 +5,7 @@ import dev.floe.engine.spi.config.ConfigSection;
 import dev.floe.engine.spi.config.ConfigSpec;
 import dev.floe.engine.spi.config.DataSize;
 import dev.floe.engine.spi.config.ValueType;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -126,6 +127,33 @@ public final class IcebergOptions {
             .description("For mode upsert: 'column = value'; a record whose column holds the value (compared as"
                     + " text) deletes its key instead of being written (op = D, say)");
 
+    // when a table is committed
+
+    public static final ConfigOption<String> COMMIT_EVERY = ConfigOption.string("every")
+            .constraint("checkpoint"::equals, "checkpoint")
+            .description("checkpoint: commit each table at every checkpoint (the default when neither minBytes nor"
+                    + " maxAge is set)");
+
+    public static final ConfigOption<DataSize> COMMIT_MIN_BYTES = ConfigOption.of("minBytes", ValueType.DATA_SIZE)
+            .description("Commit a table once its uncommitted data files hold this much (128MB, say), or at maxAge,"
+                    + " whichever comes first; requires maxAge. Fewer commits (snapshots, each covering several"
+                    + " checkpoints), data visible later");
+
+    public static final ConfigOption<Duration> COMMIT_MAX_AGE = ConfigOption.of("maxAge", ValueType.DURATION)
+            .description("Commit a table at the first checkpoint after its oldest uncommitted row reached the sink"
+                    + " this long ago (5m, say), if minBytes did not commit it earlier. Checkpoints in between"
+                    + " keep the table's files as pending commits, stored in each checkpoint, so a crash loses"
+                    + " and repeats nothing; a stop commits them");
+
+    public static final ConfigSpec COMMIT = ConfigSpec.of(
+            "commit",
+            "When each table is committed: at every checkpoint (default), or when minBytes or maxAge is reached,"
+                    + " whichever comes first",
+            List.of(COMMIT_EVERY, COMMIT_MIN_BYTES, COMMIT_MAX_AGE));
+
+    public static final ConfigOption<ConfigSection> COMMIT_SECTION =
+            ConfigOption.section("commit", COMMIT).description(COMMIT.description());
+
     public static final ConfigSpec SINK = ConfigSpec.of(
             "sink",
             "A pipeline's Iceberg table",
@@ -142,5 +170,6 @@ public final class IcebergOptions {
                     FORMER_IDS,
                     MODE,
                     IDENTIFIER_FIELDS,
-                    DELETE_WHEN));
+                    DELETE_WHEN,
+                    COMMIT_SECTION));
 }

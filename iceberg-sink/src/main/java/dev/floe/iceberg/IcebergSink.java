@@ -14,6 +14,7 @@ import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.SourcePartition;
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -49,14 +50,19 @@ final class IcebergSink implements Sink {
     private final List<String> pipelineIds;
     private final IcebergCommitter committer;
     private final Map<String, TableTarget> targets = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final CommitObserver observer;
+    private final java.util.Set<String> toldFreshness = ConcurrentHashMap.newKeySet();
     private final Map<Types.StructType, RowType> producedTypes = new HashMap<>();
 
-    IcebergSink(String pipelineId, Catalog catalog, TableConfig config, Instant started, CommitObserver commits) {
+    IcebergSink(String pipelineId, Catalog catalog, TableConfig config, Clock clock, CommitObserver commits) {
         this.pipelineId = pipelineId;
         this.catalog = catalog;
         this.config = config;
+        this.clock = clock;
+        this.observer = commits;
         this.router = TableRouter.of(config.name());
-        this.claim = TableClaim.newRun(pipelineId, started);
+        this.claim = TableClaim.newRun(pipelineId, clock.instant());
         List<String> ids = new ArrayList<>();
         ids.add(pipelineId);
         ids.addAll(config.formerIds());
@@ -92,9 +98,33 @@ final class IcebergSink implements Sink {
         return claim;
     }
 
+    Clock clock() {
+        return clock;
+    }
+
     /** The table called {@code name}, not yet loaded. */
     TableTarget target(String name) {
-        return targets.computeIfAbsent(name, key -> new TableTarget(this, key));
+        TableTarget known = targets.get(name);
+        if (known != null) {
+            return known;
+        }
+        TableTarget target = targets.computeIfAbsent(name, key -> new TableTarget(this, key));
+        if (toldFreshness.add(name)) {
+            observer.freshness(name, () -> oldestUncommitted(name));
+        }
+        return target;
+    }
+
+    /**
+     * When the oldest row of the table not yet committed reached the sink: in a checkpoint waiting
+     * for its commit, or still with the writers.
+     */
+    Optional<Instant> oldestUncommitted(String name) {
+        TableTarget target = targets.get(name);
+        long oldest = Math.min(
+                committer.oldestPendingMillis(name),
+                target == null ? TableTarget.NO_ROWS : target.oldestUnpreparedMillis());
+        return oldest == TableTarget.NO_ROWS ? Optional.empty() : Optional.of(Instant.ofEpochMilli(oldest));
     }
 
     /** Every table touched so far, by name. */

@@ -6,7 +6,6 @@ import dev.floe.engine.spi.sink.SinkContext;
 import dev.floe.engine.spi.sink.SinkDefinition;
 import java.io.Closeable;
 import java.io.IOException;
-import java.time.Instant;
 import org.apache.iceberg.catalog.Catalog;
 
 /** A pipeline's Iceberg table, configured. */
@@ -36,7 +35,7 @@ final class IcebergSinkDefinition implements SinkDefinition {
     @Override
     public String describe() {
         return "iceberg table" + (TableRouter.of(table.name()).isFixed() ? " " : "s ") + catalog.name() + "."
-                + table.name();
+                + table.name() + (table.commit().everyCheckpoint() ? "" : ", committed " + table.commit());
     }
 
     @Override
@@ -57,7 +56,7 @@ final class IcebergSinkDefinition implements SinkDefinition {
                     e);
         }
         try {
-            return new IcebergSink(pipelineId, loaded, table, Instant.now(), context.commits());
+            return new IcebergSink(pipelineId, loaded, table, context.clock(), context.commits());
         } catch (RuntimeException e) {
             closeQuietly(loaded);
             throw e;

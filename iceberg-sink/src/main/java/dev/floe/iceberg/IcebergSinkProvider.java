@@ -83,7 +83,37 @@ public final class IcebergSinkProvider implements SinkProvider {
                 sink.get(IcebergOptions.SORT_BUFFER_ROWS),
                 upsert,
                 identifierFields,
-                deleteWhen);
+                deleteWhen,
+                commitPolicy(sink.get(IcebergOptions.COMMIT_SECTION)));
         return new IcebergSinkDefinition(pipelineId, catalog, tableConfig);
+    }
+
+    private static CommitPolicy commitPolicy(ConfigSection commit) {
+        DataSize minBytes = commit.get(IcebergOptions.COMMIT_MIN_BYTES);
+        java.time.Duration maxAge = commit.get(IcebergOptions.COMMIT_MAX_AGE);
+        if (commit.isSet(IcebergOptions.COMMIT_EVERY) && (minBytes != null || maxAge != null)) {
+            commit.problem(
+                    IcebergOptions.COMMIT_EVERY,
+                    "every: checkpoint commits at each checkpoint; drop it to commit at minBytes or maxAge instead");
+            return CommitPolicy.EVERY_CHECKPOINT;
+        }
+        if (minBytes != null && maxAge == null) {
+            commit.problem(
+                    IcebergOptions.COMMIT_MIN_BYTES,
+                    "minBytes needs maxAge too (5m, say), or a table that receives little data is never committed");
+            return CommitPolicy.EVERY_CHECKPOINT;
+        }
+        if (minBytes != null && minBytes.bytes() <= 0) {
+            commit.problem(IcebergOptions.COMMIT_MIN_BYTES, "must be more than 0 bytes");
+            return CommitPolicy.EVERY_CHECKPOINT;
+        }
+        if (maxAge != null && (maxAge.isZero() || maxAge.isNegative())) {
+            commit.problem(IcebergOptions.COMMIT_MAX_AGE, "must be longer than 0");
+            return CommitPolicy.EVERY_CHECKPOINT;
+        }
+        if (maxAge == null) {
+            return CommitPolicy.EVERY_CHECKPOINT;
+        }
+        return CommitPolicy.deferred(minBytes == null ? 0 : minBytes.bytes(), maxAge);
     }
 }

@@ -37,6 +37,8 @@ record IcebergWriteResult(Map<String, TableWrite> tables, int mostOpenFiles) imp
      * @param bytes their size
      * @param lineage where their rows came from
      * @param deletes for an upsert table, the equality delete files of the keys written
+     * @param firstRowMillis when the first of their rows reached the writer (epoch millis), for the
+     *     table's freshness and commit policy
      */
     record TableWrite(
             String tableUuid,
@@ -44,7 +46,8 @@ record IcebergWriteResult(Map<String, TableWrite> tables, int mostOpenFiles) imp
             long records,
             long bytes,
             Map<SourcePartition, OffsetLineage.Range> lineage,
-            List<DeleteFile> deletes) {
+            List<DeleteFile> deletes,
+            long firstRowMillis) {
         TableWrite {
             files = List.copyOf(files);
             lineage = Map.copyOf(lineage);
@@ -56,8 +59,9 @@ record IcebergWriteResult(Map<String, TableWrite> tables, int mostOpenFiles) imp
                 List<DataFile> files,
                 long records,
                 long bytes,
-                Map<SourcePartition, OffsetLineage.Range> lineage) {
-            this(tableUuid, files, records, bytes, lineage, List.of());
+                Map<SourcePartition, OffsetLineage.Range> lineage,
+                long firstRowMillis) {
+            this(tableUuid, files, records, bytes, lineage, List.of(), firstRowMillis);
         }
     }
 }

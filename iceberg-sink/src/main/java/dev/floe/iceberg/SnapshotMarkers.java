@@ -51,12 +51,22 @@ public final class SnapshotMarkers {
                 .map(OffsetsJson::read);
     }
 
+    /**
+     * Whether {@code snapshot} is a commit of one of {@code pipelineIds}; false for snapshots of
+     * other writers, which carry no {@code floe.pipeline} (and which immutable lists cannot even be
+     * asked about: their {@code contains(null)} throws).
+     */
+    public static boolean isCommitOf(Snapshot snapshot, List<String> pipelineIds) {
+        String pipeline = snapshot.summary().get(PIPELINE);
+        return pipeline != null && pipelineIds.contains(pipeline);
+    }
+
     static Optional<Snapshot> newestSnapshot(Table table, List<String> pipelineIds) {
         Snapshot fromHistory = null;
         for (Snapshot snapshot = table.currentSnapshot();
                 snapshot != null;
                 snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
-            if (pipelineIds.contains(snapshot.summary().get(PIPELINE))) {
+            if (isCommitOf(snapshot, pipelineIds)) {
                 fromHistory = snapshot;
                 break;
             }
@@ -66,7 +76,7 @@ public final class SnapshotMarkers {
             SnapshotRef ref = table.refs().get(tag(id));
             Snapshot tagged = ref == null ? null : table.snapshot(ref.snapshotId());
             if (tagged != null
-                    && pipelineIds.contains(tagged.summary().get(PIPELINE))
+                    && isCommitOf(tagged, pipelineIds)
                     && (newest == null || checkpointId(table, tagged) > checkpointId(table, newest))) {
                 newest = tagged;
             }

@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param upsert whether the table keeps one row per key (mode upsert) instead of appending
  * @param identifierFields for upsert, the key columns; empty for the existing table's own
  * @param deleteWhen for upsert, {@code column = value} marking records that delete their key; null for none
+ * @param commit when each table's prepared checkpoints are committed
  */
 public record TableConfig(
         String name,
@@ -35,7 +36,8 @@ public record TableConfig(
         int sortBufferRows,
         boolean upsert,
         List<String> identifierFields,
-        String deleteWhen) {
+        String deleteWhen,
+        CommitPolicy commit) {
     /** The default of {@link #sortBufferRows}. */
     public static final int DEFAULT_SORT_BUFFER_ROWS = 100_000;
 
@@ -46,9 +48,42 @@ public record TableConfig(
         formerIds = List.copyOf(formerIds);
         sortBy = List.copyOf(sortBy);
         identifierFields = List.copyOf(identifierFields);
+        Objects.requireNonNull(commit, "commit");
         if (sortBufferRows < 1) {
             throw new IllegalArgumentException("sortBufferRows must be at least 1, not " + sortBufferRows);
         }
+    }
+
+    /** A config committed at every checkpoint. */
+    public TableConfig(
+            String name,
+            List<String> partitionBy,
+            int formatVersion,
+            long targetFileSize,
+            int maxOpenFiles,
+            Map<String, String> properties,
+            boolean createTable,
+            List<String> formerIds,
+            List<String> sortBy,
+            int sortBufferRows,
+            boolean upsert,
+            List<String> identifierFields,
+            String deleteWhen) {
+        this(
+                name,
+                partitionBy,
+                formatVersion,
+                targetFileSize,
+                maxOpenFiles,
+                properties,
+                createTable,
+                formerIds,
+                sortBy,
+                sortBufferRows,
+                upsert,
+                identifierFields,
+                deleteWhen,
+                CommitPolicy.EVERY_CHECKPOINT);
     }
 
     /** An appending config. */

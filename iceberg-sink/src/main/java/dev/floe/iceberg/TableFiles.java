@@ -84,12 +84,25 @@ final class TableFiles {
      * out at the target size. 0 until a file finished.
      */
     private double sizeOverEstimate;
+    /** Whether rows were taken since the last {@link #finish}; read per row, so a plain field. */
+    private boolean holdsRows;
+    /**
+     * When the first row since the last {@link #finish} was taken (epoch millis), {@link
+     * TableTarget#NO_ROWS} for none; read by the metrics' thread for the table's freshness.
+     */
+    private volatile long firstRowMillis = TableTarget.NO_ROWS;
 
     TableFiles(IcebergSink sink, TableTarget target, int subtask, OpenFiles openFiles) {
         this.sink = sink;
         this.target = target;
         this.subtask = subtask;
         this.openFiles = openFiles;
+        target.register(this);
+    }
+
+    /** When the oldest row taken and not yet handed over reached this writer, or {@link TableTarget#NO_ROWS}. */
+    long firstRowMillis() {
+        return firstRowMillis;
     }
 
     String tableName() {
@@ -106,6 +119,11 @@ final class TableFiles {
         String topic = row.originTopic();
         if (held(row)) {
             return;
+        }
+        if (!holdsRows) {
+            // once per checkpoint interval, not per row
+            holdsRows = true;
+            firstRowMillis = sink.clock().millis();
         }
         Row tableRow = current.binding.fitting == null ? row : current.binding.fitting.apply(row);
         if (current.binding.upsertKey != null) {
@@ -376,11 +394,14 @@ final class TableFiles {
             LOG.info("Subtask {} skipped {} records table {} already held", subtask, skipped, target.name());
             skipped = 0;
         }
+        long firstRow = firstRowMillis;
+        holdsRows = false;
+        firstRowMillis = TableTarget.NO_ROWS;
         if (finished.isEmpty() && deletes.isEmpty()) {
             return null;
         }
-        IcebergWriteResult.TableWrite write =
-                new IcebergWriteResult.TableWrite(tableUuid, finished, records, bytes, lineage.ranges(), deletes);
+        IcebergWriteResult.TableWrite write = new IcebergWriteResult.TableWrite(
+                tableUuid, finished, records, bytes, lineage.ranges(), deletes, firstRow);
         finished.clear();
         deletes.clear();
         lineage = new OffsetLineage();
@@ -391,6 +412,9 @@ final class TableFiles {
 
     /** Abandons what was not handed over; uncommitted files are deleted where possible. */
     void abandon() {
+        target.unregister(this);
+        holdsRows = false;
+        firstRowMillis = TableTarget.NO_ROWS;
         openFiles.unbuffered(latestByKey.size());
         latestByKey.clear();
         for (DeleteFile file : deletes) {

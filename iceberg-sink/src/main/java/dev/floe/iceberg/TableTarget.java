@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionSpec;
@@ -41,6 +43,8 @@ import org.slf4j.LoggerFactory;
 final class TableTarget {
     private static final Logger LOG = LoggerFactory.getLogger(TableTarget.class);
     private static final int SCHEMA_UPDATE_ATTEMPTS = 4;
+    /** A time of the first row that stands for none. */
+    static final long NO_ROWS = Long.MAX_VALUE;
 
     private final IcebergSink sink;
     private final String name;
@@ -56,6 +60,8 @@ final class TableTarget {
     private volatile PartitionOffsets skipBelow;
     private volatile String problem = "";
     private volatile long committedCheckpoint;
+    /** The writers' files of this table, for the time of the oldest row not yet handed over. */
+    private final Set<TableFiles> writers = ConcurrentHashMap.newKeySet();
 
     TableTarget(IcebergSink sink, String name) {
         this.sink = sink;
@@ -333,6 +339,23 @@ final class TableTarget {
                     "Cannot create table " + name + " for pipeline " + sink.pipelineId() + ": " + e.getMessage(),
                     e);
         }
+    }
+
+    void register(TableFiles files) {
+        writers.add(files);
+    }
+
+    void unregister(TableFiles files) {
+        writers.remove(files);
+    }
+
+    /** When the oldest row writers took for this table and did not yet hand over reached them, or {@link #NO_ROWS}. */
+    long oldestUnpreparedMillis() {
+        long oldest = NO_ROWS;
+        for (TableFiles files : writers) {
+            oldest = Math.min(oldest, files.firstRowMillis());
+        }
+        return oldest;
     }
 
     void committed(long checkpointId) {

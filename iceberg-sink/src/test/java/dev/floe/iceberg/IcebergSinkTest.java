@@ -1,9 +1,7 @@
 package dev.floe.iceberg;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.row.RowType;
 import dev.floe.engine.spi.row.Utf8Slice;
@@ -289,22 +287,6 @@ class IcebergSinkTest {
         assertThat(rows(table)).hasSize(9);
         assertThat(table.snapshots()).hasSize(1);
         assertThat(table.currentSnapshot().summary()).containsEntry("floe.checkpoint-id", "2");
-    }
-
-    @Test
-    void refusesToResumeIntoATableThatWasDroppedAndRecreated() {
-        Sink sink = open("orders", table(List.of(), 0));
-        SinkWriter writer = sink.createWriter(0);
-        byte[] state = sink.committer().prepare(checkpoint(1, 10), write(sink, writer, 1, 0, 10));
-        Catalog other = catalog.load();
-        other.dropTable(TableIdentifier.parse("demo.orders"), true);
-        other.createTable(TableIdentifier.parse("demo.orders"), ORDERS);
-
-        Sink restarted = open("orders", table(List.of(), 0));
-
-        assertThatThrownBy(() -> restarted.committer().restore(checkpoint(1, 10), state))
-                .isInstanceOf(FatalException.class)
-                .hasMessageContaining("was dropped or re-created");
     }
 
     @Test

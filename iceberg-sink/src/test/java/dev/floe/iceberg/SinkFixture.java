@@ -4,6 +4,7 @@ import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.row.RowType;
 import dev.floe.engine.spi.row.Utf8Slice;
 import dev.floe.engine.spi.sink.CheckpointInfo;
+import dev.floe.engine.spi.sink.CommitObserver;
 import dev.floe.engine.spi.sink.Sink;
 import dev.floe.engine.spi.sink.SinkContext;
 import dev.floe.engine.spi.sink.SinkWriter;
@@ -14,6 +15,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -61,8 +63,16 @@ final class SinkFixture implements AutoCloseable {
     }
 
     IcebergSink open(String pipeline, TableConfig tables) {
-        IcebergSink sink =
-                (IcebergSink) new IcebergSinkDefinition(pipeline, catalog, tables).open(new SinkContext(pipeline, 1));
+        return open(pipeline, tables, new SinkContext(pipeline, 1));
+    }
+
+    /** A sink on {@code clock}, its commits told to {@code commits}. */
+    IcebergSink open(String pipeline, TableConfig tables, Clock clock, CommitObserver commits) {
+        return open(pipeline, tables, new SinkContext(pipeline, 1, commits, clock));
+    }
+
+    private IcebergSink open(String pipeline, TableConfig tables, SinkContext context) {
+        IcebergSink sink = (IcebergSink) new IcebergSinkDefinition(pipeline, catalog, tables).open(context);
         opened.add(sink);
         return sink;
     }

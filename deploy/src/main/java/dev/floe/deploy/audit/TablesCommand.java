@@ -151,7 +151,7 @@ public final class TablesCommand implements Callable<Integer> {
                 snapshot != null;
                 snapshot = snapshot.parentId() == null ? null : table.snapshot(snapshot.parentId())) {
             Map<String, String> summary = snapshot.summary();
-            if (ids.contains(summary.get(SnapshotMarkers.PIPELINE))
+            if (SnapshotMarkers.isCommitOf(snapshot, ids)
                     && checkpoint.equals(summary.get(SnapshotMarkers.CHECKPOINT_ID))) {
                 // the oldest snapshot with this checkpoint is the commit; later ones copied its summary
                 Snapshot commit = snapshot;

@@ -1,5 +1,7 @@
 package dev.floe.iceberg.testing;
 
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.iceberg.TableMetadata;
@@ -15,7 +17,8 @@ import org.apache.iceberg.jdbc.JdbcCatalog;
 /**
  * Iceberg's JDBC catalog with faults a test arms per table, for commits that add a snapshot: the
  * commit reaches the catalog and then reports an unknown outcome (the catalog accepted it), the
- * outcome is unknown before it reaches the catalog, or the catalog refuses it. Loaded through
+ * outcome is unknown before it reaches the catalog, the catalog refuses it, or it accepts it and the
+ * caller times out. Loaded through
  * Iceberg's own catalog loading with {@code catalog-impl}.
  */
 public final class FaultInjectingJdbcCatalog extends JdbcCatalog {
@@ -26,7 +29,9 @@ public final class FaultInjectingJdbcCatalog extends JdbcCatalog {
         /** The commit never reaches the catalog, and the caller is told the outcome is unknown. */
         UNKNOWN_BEFORE_COMMIT,
         /** The catalog refuses every commit: a conflict that does not go away. */
-        REFUSE
+        REFUSE,
+        /** The catalog accepts the commit, then the caller's connection times out before the answer. */
+        TIMEOUT_AFTER_COMMIT
     }
 
     private static final Map<String, Fault> FAULTS = new ConcurrentHashMap<>();
@@ -99,6 +104,10 @@ public final class FaultInjectingJdbcCatalog extends JdbcCatalog {
                 throw new CommitFailedException("injected: the catalog refuses commits of %s", table);
             }
             delegate.commit(base, metadata);
+            if (fault == Fault.TIMEOUT_AFTER_COMMIT) {
+                throw new UncheckedIOException(
+                        new SocketTimeoutException("injected: read timed out after the catalog accepted the commit"));
+            }
             if (fault == Fault.UNKNOWN_AFTER_COMMIT) {
                 throw new CommitStateUnknownException(
                         new RuntimeException("injected: timed out after the catalog accepted the commit"));

@@ -376,7 +376,11 @@ public final class CheckpointCoordinator implements AutoCloseable {
         observer.stored(new CheckpointObserver.CheckpointSummary(
                 checkpoint.id, checkpoint.triggeredAt, duration, records, bytes, letters.size()));
         listeners.notify(pipelineId, CheckpointPhase.CHECKPOINT_STORED, checkpoint.id, -1);
-        commits.stored(stored);
+        if (checkpoint.finalBarrier) {
+            commits.storedFinal(stored);
+        } else {
+            commits.stored(stored);
+        }
         nextCommitAttempt = clock.instant();
         commitFailures = 0;
         commit();

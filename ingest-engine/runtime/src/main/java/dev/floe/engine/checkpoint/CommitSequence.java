@@ -38,6 +38,8 @@ public final class CommitSequence {
     private long sinkCommittedUpTo;
     private long lagCommittedUpTo;
     private int waiting;
+    /** Whether the newest stored checkpoint is a stop's last: the sink commits it whatever its policy. */
+    private boolean flush;
 
     public CommitSequence(
             String pipelineId,
@@ -81,6 +83,16 @@ public final class CommitSequence {
         latest = checkpoint;
         undelivered = new ArrayList<>(checkpoint.deadLetters());
         waiting++;
+        flush = false;
+    }
+
+    /**
+     * A stop's final checkpoint just stored: as {@link #stored}, and the sink commits everything
+     * prepared, even what its commit policy would let wait (nothing else would commit it).
+     */
+    void storedFinal(StoredCheckpoint checkpoint) {
+        stored(checkpoint);
+        flush = true;
     }
 
     /** Stored checkpoints whose commit has not completed. */
@@ -128,7 +140,11 @@ public final class CommitSequence {
             listeners.notify(pipelineId, CheckpointPhase.DEAD_LETTERS_DELIVERED, id, -1);
         }
         if (sinkCommittedUpTo < id) {
-            committer.commit(id);
+            if (flush) {
+                committer.flush(id);
+            } else {
+                committer.commit(id);
+            }
             sinkCommittedUpTo = id;
             listeners.notify(pipelineId, CheckpointPhase.SINK_COMMITTED, id, -1);
         }

@@ -16,9 +16,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Everything one pipeline counts, kept for the life of the process (across the pipeline's
@@ -50,6 +52,8 @@ public final class PipelineMetrics implements CheckpointObserver, CommitObserver
     private final AtomicLong lastCommitted = new AtomicLong();
     private final AtomicLong lastCommittedAt = new AtomicLong();
     private volatile String commitProblem;
+    /** Per table, when its oldest uncommitted row reached the sink (see {@link #freshness}). */
+    private final Map<String, Supplier<Optional<Instant>>> uncommitted = new ConcurrentHashMap<>();
 
     public PipelineMetrics(String pipelineId, MeterRegistry registry, Clock clock) {
         this.pipelineId = pipelineId;
@@ -133,6 +137,30 @@ public final class PipelineMetrics implements CheckpointObserver, CommitObserver
                     .register(registry);
         }
         return subtask;
+    }
+
+    /** Registers the table's freshness gauge once; a restarted pipeline's sink replaces what it reads. */
+    @Override
+    public void freshness(String table, Supplier<Optional<Instant>> oldestUncommitted) {
+        if (uncommitted.put(table, oldestUncommitted) == null) {
+            Gauge.builder("floe.sink.freshness", this, metrics -> metrics.freshnessSeconds(table))
+                    .description("Seconds since the oldest row the sink holds for the table, not yet committed,"
+                            + " reached it (0 when it holds none): how far the table as readers see it lags behind")
+                    .baseUnit("seconds")
+                    .tags(tags.and("table", table))
+                    .register(registry);
+        }
+    }
+
+    /** The freshness of {@code table} now, in seconds. */
+    public double freshnessSeconds(String table) {
+        Supplier<Optional<Instant>> oldest = uncommitted.get(table);
+        if (oldest == null) {
+            return Double.NaN;
+        }
+        return oldest.get()
+                .map(at -> Math.max(0, clock.millis() - at.toEpochMilli()) / 1000.0)
+                .orElse(0.0);
     }
 
     private double watermarkDelaySeconds(SubtaskMetrics subtask) {

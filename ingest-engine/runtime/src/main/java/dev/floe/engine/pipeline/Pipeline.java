@@ -350,7 +350,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     private void startResources() {
         Map<String, String> consumer = consumerProperties();
         Map<String, String> admin = clientProperties();
-        Sink sink = definition.sink().open(new SinkContext(definition.id(), definition.parallelism(), metrics));
+        Sink sink = definition.sink().open(new SinkContext(definition.id(), definition.parallelism(), metrics, clock));
         resources.add(sink);
         LOG.info(
                 "Pipeline {} reads {} into {}",

@@ -1,6 +1,9 @@
 package dev.floe.engine.spi.sink;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Told of every commit a sink makes to its tables, from the committer's thread. Feeds metrics and
@@ -21,4 +24,12 @@ public interface CommitObserver {
 
     /** A commit of {@code checkpointId} to {@code table} failed; it will be retried or fail the pipeline. */
     void failed(String table, long checkpointId, Duration duration, String reason);
+
+    /**
+     * How to read a table's freshness: {@code oldestUncommitted} answers when the oldest row the sink
+     * took for the table and has not yet committed reached it, or empty when it holds none. Told
+     * once per table and sink (a restarted pipeline's new sink tells it again); the answer is read
+     * when metrics are scraped, from any thread.
+     */
+    default void freshness(String table, Supplier<Optional<Instant>> oldestUncommitted) {}
 }

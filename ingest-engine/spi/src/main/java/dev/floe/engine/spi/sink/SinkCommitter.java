@@ -31,6 +31,15 @@ public interface SinkCommitter {
      */
     void commit(long checkpointId);
 
+    /**
+     * Commits every prepared checkpoint up to {@code checkpointId} now, even those a sink's commit
+     * policy would let wait for more data: the engine calls it for the final checkpoint of a stop,
+     * after which nothing would commit them until the next start.
+     */
+    default void flush(long checkpointId) {
+        commit(checkpointId);
+    }
+
     /** Restores the pending work of a stored checkpoint, as returned by {@link #prepare}. */
     void restore(CheckpointInfo checkpoint, byte[] pending);
 
