@@ -80,18 +80,15 @@ class CommitHardeningIT {
     @Test
     void restartWithCheckpointStorageWipedAfterAKillBeforeTheCommitNeitherDropsNorRepeatsCommits() throws Exception {
         String pipeline = "wiped";
-        String topic = "orders-wiped";
-        String table = "sales.orders_wiped";
+        String topic = "orders-hardening-wiped";
+        String table = "sales.orders_hardening_wiped";
         long records = 48_000;
         Lakehouse lakehouse =
-                Lakehouse.jdbc("floe_wiped", servers.postgres(), servers.s3Mock(), "s3://warehouse/wiped");
+                Lakehouse.jdbc("floe_wiped", servers.postgres(), servers.s3Mock(), "s3://warehouse/hardening-wiped");
         lakehouse.store().createBucket(Lakehouse.CHECKPOINT_BUCKET);
         Path config = servers.newDirectory("commit-hardening-wiped").resolve("floe.yaml");
-        // no HTTP API: the machine's port 8080 may be taken
         Files.writeString(
-                config,
-                lakehouse.floeYaml(broker.bootstrapServers(), registry.url(), pipeline, topic, table, "")
-                        + "http:\n  enabled: false\n");
+                config, lakehouse.floeYaml(broker.bootstrapServers(), registry.url(), pipeline, topic, table, ""));
         TableProbe probe = new TableProbe(lakehouse.floe(), table);
 
         AtomicLong produced = new AtomicLong();
@@ -154,7 +151,7 @@ class CommitHardeningIT {
         TrinoServer trino = servers.trino();
         lakehouse.registerIn(trino);
         ProducedOrders truth = ProducedOrders.read(broker.bootstrapServers(), topic);
-        String name = lakehouse.trinoCatalog() + ".sales.orders_wiped";
+        String name = lakehouse.trinoCatalog() + ".sales.orders_hardening_wiped";
         assertThat(Lakehouse.query(trino, "SELECT count(*), count(DISTINCT order_id) FROM " + name))
                 .containsExactly(List.of(truth.count(), truth.distinctOrderIds()));
         List<Long> checkpointIds = floeCheckpointIds(trino, name, pipeline);
@@ -168,11 +165,11 @@ class CommitHardeningIT {
     @Test
     void expireSnapshotsInTrinoWithAShortRetentionKeepsTheMarkerSoARestartAddsNoDuplicate() throws Exception {
         String pipeline = "expiry";
-        String topic = "orders-expiry";
-        String table = "sales.orders_expiry";
-        String name = "floe_expiry.sales.orders_expiry";
+        String topic = "orders-hardening-expiry";
+        String table = "sales.orders_hardening_expiry";
+        String name = "floe_expiry.sales.orders_hardening_expiry";
         Lakehouse lakehouse =
-                Lakehouse.jdbc("floe_expiry", servers.postgres(), servers.s3Mock(), "s3://warehouse/expiry");
+                Lakehouse.jdbc("floe_expiry", servers.postgres(), servers.s3Mock(), "s3://warehouse/hardening-expiry");
         String yaml = lakehouse.floeYaml(broker.bootstrapServers(), registry.url(), pipeline, topic, table, "");
         TrinoServer trino = servers.trino();
         try (OrdersGenerator generator = generator(topic)) {
@@ -189,7 +186,7 @@ class CommitHardeningIT {
 
             // two commits of another writer on top of Floe's, then expiry of everything but the current
             // snapshot: no Floe commit is an ancestor of the current snapshot any more
-            String columns = columns(trino, "sales", "orders_expiry").stream()
+            String columns = columns(trino, "sales", "orders_hardening_expiry").stream()
                     .map(column -> column.equals("order_id") ? "-1 - order_id AS order_id" : column)
                     .collect(Collectors.joining(", "));
             // copies of Floe's first and last order, with negative ids (ordered in a subquery: outside
