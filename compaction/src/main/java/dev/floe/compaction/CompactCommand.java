@@ -71,6 +71,13 @@ public final class CompactCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document instead of text")
     boolean json;
 
+    @Option(
+            names = "--progress",
+            negatable = true,
+            description = "Show a progress bar on standard error (default: only when it is a terminal and"
+                    + " --json is not given)")
+    Boolean progress;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -103,7 +110,13 @@ public final class CompactCommand implements Callable<Integer> {
                 printPlan(out, plan);
             }
             if (!dryRun) {
-                result = compactor.execute(plan);
+                if (showProgress(plan)) {
+                    try (CompactionProgress bar = new CompactionProgress(plan, err)) {
+                        result = compactor.execute(plan, bar);
+                    }
+                } else {
+                    result = compactor.execute(plan);
+                }
                 if (expire) {
                     maintenance = new TableMaintenance(loaded, policy, clock).run();
                 }
@@ -121,6 +134,16 @@ public final class CompactCommand implements Callable<Integer> {
                 ((AutoCloseable) catalog).close();
             }
         }
+    }
+
+    private boolean showProgress(RewritePlan plan) {
+        if (plan.isEmpty()) {
+            return false;
+        }
+        if (progress != null) {
+            return progress;
+        }
+        return !json && System.console() != null;
     }
 
     private static CompactionDefinition definition(Path file) {

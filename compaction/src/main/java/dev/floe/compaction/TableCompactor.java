@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
@@ -54,6 +55,14 @@ public final class TableCompactor {
 
     /** Rewrites and commits the plan's bins; a bin that fails is reported, never the whole run. */
     public CompactionResult execute(RewritePlan plan) {
+        return execute(plan, group -> {});
+    }
+
+    /**
+     * Like {@link #execute(RewritePlan)}, telling {@code onGroupDone} about each bin as soon as it is
+     * committed or given up, from the thread that rewrote it (for progress on a terminal).
+     */
+    public CompactionResult execute(RewritePlan plan, Consumer<GroupResult> onGroupDone) {
         long started = clock.millis();
         if (plan.isEmpty()) {
             return new CompactionResult(plan, List.of(), 0);
@@ -75,7 +84,17 @@ public final class TableCompactor {
             int taskId = 0;
             for (PlannedGroup group : plan.groups()) {
                 int id = taskId++;
-                futures.add(rewriters.submit(() -> rewriteAndCommit(group, id, plan.snapshotId(), sequenceNumber)));
+                futures.add(rewriters.submit(() -> {
+                    GroupResult result;
+                    try {
+                        result = rewriteAndCommit(group, id, plan.snapshotId(), sequenceNumber);
+                    } catch (RuntimeException e) {
+                        onGroupDone.accept(failed(group, e.toString()));
+                        throw e;
+                    }
+                    onGroupDone.accept(result);
+                    return result;
+                }));
             }
             List<GroupResult> results = new ArrayList<>();
             for (int i = 0; i < futures.size(); i++) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.DataFile;
@@ -151,6 +152,31 @@ class TableCompactorTest {
         assertThat(usResult.committed()).isTrue();
         assertThat(TestTables.contents(table)).isEqualTo(before);
         assertThat(TestTables.dataFiles(table)).hasSize(5);
+    }
+
+    @Test
+    void tellsTheListenerAboutEachBinWhetherCommittedOrDropped() {
+        Table table = tables.create("listened", TestTables.byRegion(), SortOrder.unsorted(), 2);
+        fill(table, List.of("eu", "us", "ap"), 3, 10);
+        TableCompactor compactor = compactor(table);
+        RewritePlan plan = compactor.plan(partition -> true);
+        DataFile eu = TestTables.dataFiles(table).stream()
+                .filter(file -> file.location().contains("region=eu"))
+                .findFirst()
+                .orElseThrow();
+        table.newRowDelta()
+                .addDeletes(TestTables.positionDeletes(table, eu, List.of(0L)))
+                .commit();
+        List<GroupResult> told = Collections.synchronizedList(new ArrayList<>());
+
+        CompactionResult result = compactor.execute(plan, told::add);
+
+        assertThat(told).containsExactlyInAnyOrderElementsOf(result.groups());
+        assertThat(told.stream().mapToLong(GroupResult::inputBytes).sum()).isEqualTo(plan.inputBytes());
+        assertThat(told)
+                .filteredOn(group -> !group.committed())
+                .extracting(GroupResult::partition)
+                .containsExactly("region=eu");
     }
 
     @Test

@@ -221,10 +221,18 @@ class CompactionIT {
         created.refresh();
         assertThat(created.currentSnapshot().snapshotId()).isEqualTo(snapshotBefore);
 
-        String output = runCli("compact", "--config", config.toString(), "--table", table);
+        CliRun run = runCliWithErr("compact", "--config", config.toString(), "--table", table, "--progress");
+        String output = run.out();
         LOG.info("floe compact:\n{}", output);
 
         assertThat(output).contains("Committed 3 of 3 groups");
+        // the progress bar goes to standard error, so the printed plan and result stay parseable
+        assertThat(run.err())
+                .contains("Compacting ")
+                .contains(table)
+                .contains("100%")
+                .contains("3/3 bins");
+        assertThat(output).doesNotContain("bins");
         created.refresh();
         assertThat(created.currentSnapshot().snapshotId()).isNotEqualTo(snapshotBefore);
         assertThat(created.currentSnapshot().operation()).isEqualTo("replace");
@@ -305,6 +313,12 @@ class CompactionIT {
     }
 
     private static String runCli(String... args) {
+        return runCliWithErr(args).out();
+    }
+
+    private record CliRun(String out, String err) {}
+
+    private static CliRun runCliWithErr(String... args) {
         CommandLine cli = FloeCli.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -314,6 +328,6 @@ class CompactionIT {
         assertThat(exit)
                 .as("floe %s exit code; stderr: %s", String.join(" ", args), err)
                 .isZero();
-        return out.toString();
+        return new CliRun(out.toString(), err.toString());
     }
 }
