@@ -3,6 +3,7 @@ package dev.floe.it.benchmark;
 import dev.floe.engine.config.StateConfig;
 import dev.floe.engine.dataflow.KeyGroupRange;
 import dev.floe.engine.dataflow.KeyGroups;
+import dev.floe.engine.spi.config.DataSize;
 import dev.floe.engine.spi.state.MapState;
 import dev.floe.engine.spi.state.StateDescriptor;
 import dev.floe.engine.spi.state.StateSerializers;
@@ -57,6 +58,10 @@ public class KeyedStateBenchmark {
     @Param({"1000000"})
     public int keys;
 
+    /** RocksDB's write buffer size ({@code state.writeBuffer}). */
+    @Param({"8MB"})
+    public String writeBuffer;
+
     private Path directory;
     private KeyedStateBackends backends;
     private KeyedStateBackend state;
@@ -72,7 +77,8 @@ public class KeyedStateBenchmark {
         directory = Files.createTempDirectory("floe-state-benchmark");
         StateConfig config = StateConfig.defaults()
                 .withBackend(StateConfig.Backend.valueOf(backend.toUpperCase(java.util.Locale.ROOT)))
-                .withDirectory(directory);
+                .withDirectory(directory)
+                .withWriteBuffer(DataSize.parse(writeBuffer));
         backends = KeyedStateBackends.open("benchmark", config, Clock.systemUTC(), Runnable::run);
         state = backends.create(0, new KeyGroupRange(0, MAX_PARALLELISM));
         counts = state.valueState(StateDescriptor.of("count", StateSerializers.LONG));

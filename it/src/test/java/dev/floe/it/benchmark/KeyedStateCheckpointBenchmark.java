@@ -4,6 +4,7 @@ import dev.floe.engine.checkpoint.LocalCheckpointStorage;
 import dev.floe.engine.config.StateConfig;
 import dev.floe.engine.dataflow.KeyGroupRange;
 import dev.floe.engine.dataflow.KeyGroups;
+import dev.floe.engine.spi.config.DataSize;
 import dev.floe.engine.spi.state.StateDescriptor;
 import dev.floe.engine.spi.state.StateSerializers;
 import dev.floe.engine.spi.state.ValueState;
@@ -70,6 +71,10 @@ public class KeyedStateCheckpointBenchmark {
     @Param({"first", "incremental"})
     public String checkpoint;
 
+    /** RocksDB's write buffer size ({@code state.writeBuffer}); the stall flushes what they hold. */
+    @Param({"8MB"})
+    public String writeBuffer;
+
     private Path directory;
     private ExecutorService uploads;
     private KeyedStateBackends backends;
@@ -86,7 +91,8 @@ public class KeyedStateCheckpointBenchmark {
         uploads = Executors.newSingleThreadExecutor();
         StateConfig config = StateConfig.defaults()
                 .withBackend(StateConfig.Backend.valueOf(backend.toUpperCase(java.util.Locale.ROOT)))
-                .withDirectory(directory.resolve("state"));
+                .withDirectory(directory.resolve("state"))
+                .withWriteBuffer(DataSize.parse(writeBuffer));
         backends = KeyedStateBackends.open("benchmark", config, Clock.systemUTC(), uploads);
         state = backends.create(0, new KeyGroupRange(0, MAX_PARALLELISM));
         storage = new LocalCheckpointStorage(directory.resolve("checkpoints"), "benchmark");

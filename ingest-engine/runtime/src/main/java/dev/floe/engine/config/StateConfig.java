@@ -12,13 +12,22 @@ import java.util.Objects;
  *     together: block cache and write buffers
  * @param directory where the RocksDB backend keeps its working files; a directory per pipeline
  *     and subtask is made inside it
+ * @param writeBuffer the size of one RocksDB write buffer (memtable); what is in the write buffers
+ *     when a checkpoint's barrier arrives is flushed while the subtask waits, so this bounds the
+ *     checkpoint's stall
  */
-public record StateConfig(Backend backend, DataSize memory, Path directory) {
+public record StateConfig(Backend backend, DataSize memory, Path directory, DataSize writeBuffer) {
     /** The smallest memory bound: RocksDB needs a few write buffers and a little cache. */
     public static final DataSize MIN_MEMORY = DataSize.ofMegabytes(16);
 
     /** The default bound of a pipeline's RocksDB memory. */
     public static final DataSize DEFAULT_MEMORY = DataSize.ofMegabytes(256);
+
+    /** The smallest write buffer RocksDB is given. */
+    public static final DataSize MIN_WRITE_BUFFER = DataSize.ofMegabytes(1);
+
+    /** The default write buffer size. */
+    public static final DataSize DEFAULT_WRITE_BUFFER = DataSize.ofMegabytes(8);
 
     /** The keyed state backends there are. */
     public enum Backend {
@@ -32,15 +41,20 @@ public record StateConfig(Backend backend, DataSize memory, Path directory) {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(writeBuffer, "writeBuffer");
         if (memory.compareTo(MIN_MEMORY) < 0) {
             throw new IllegalArgumentException("state memory must be at least " + MIN_MEMORY + ": " + memory);
+        }
+        if (writeBuffer.compareTo(MIN_WRITE_BUFFER) < 0) {
+            throw new IllegalArgumentException(
+                    "state write buffer must be at least " + MIN_WRITE_BUFFER + ": " + writeBuffer);
         }
         directory = directory.toAbsolutePath();
     }
 
     /** RocksDB with the default memory, in {@link #defaultDirectory()}. */
     public static StateConfig defaults() {
-        return new StateConfig(Backend.ROCKSDB, DEFAULT_MEMORY, defaultDirectory());
+        return new StateConfig(Backend.ROCKSDB, DEFAULT_MEMORY, defaultDirectory(), DEFAULT_WRITE_BUFFER);
     }
 
     /** {@code floe-state} in the JVM's temporary directory ({@code java.io.tmpdir}). */
@@ -49,14 +63,18 @@ public record StateConfig(Backend backend, DataSize memory, Path directory) {
     }
 
     public StateConfig withBackend(Backend newBackend) {
-        return new StateConfig(newBackend, memory, directory);
+        return new StateConfig(newBackend, memory, directory, writeBuffer);
     }
 
     public StateConfig withMemory(DataSize newMemory) {
-        return new StateConfig(backend, newMemory, directory);
+        return new StateConfig(backend, newMemory, directory, writeBuffer);
     }
 
     public StateConfig withDirectory(Path newDirectory) {
-        return new StateConfig(backend, memory, newDirectory);
+        return new StateConfig(backend, memory, newDirectory, writeBuffer);
+    }
+
+    public StateConfig withWriteBuffer(DataSize newWriteBuffer) {
+        return new StateConfig(backend, memory, directory, newWriteBuffer);
     }
 }

@@ -25,6 +25,16 @@ public final class StateOptions {
             .description("The native memory RocksDB may use for the pipeline, shared by its keyed subtasks: one"
                     + " block cache that the write buffers are charged to as well");
 
+    public static final ConfigOption<DataSize> WRITE_BUFFER = ConfigOption.of("writeBuffer", ValueType.DATA_SIZE)
+            .defaultValue(StateConfig.DEFAULT_WRITE_BUFFER)
+            .constraint(
+                    size -> size.compareTo(StateConfig.MIN_WRITE_BUFFER) >= 0,
+                    "at least " + StateConfig.MIN_WRITE_BUFFER)
+            .description("The size of one RocksDB write buffer (memtable), at most an eighth of memory. What the"
+                    + " write buffers hold when a checkpoint's barrier arrives is flushed while the keyed subtask"
+                    + " waits: smaller buffers mean a shorter stall, larger ones fewer background flushes and"
+                    + " compactions");
+
     public static final ConfigOption<String> DIRECTORY = ConfigOption.string("directory")
             .description("Where RocksDB keeps its working files (a fast local disk); nothing in it survives a"
                     + " restart, which restores from the latest checkpoint. Default: floe-state in the JVM's"
@@ -33,7 +43,7 @@ public final class StateOptions {
     public static final ConfigSpec STATE = ConfigSpec.of(
             "state",
             "Where a pipeline keeps its keyed state, and within what bounds",
-            List.of(BACKEND, MEMORY, DIRECTORY));
+            List.of(BACKEND, MEMORY, WRITE_BUFFER, DIRECTORY));
 
     public static final ConfigOption<ConfigSection> SECTION =
             ConfigOption.section("state", STATE).description(STATE.description());
@@ -49,6 +59,6 @@ public final class StateOptions {
                 section.problem(DIRECTORY, "'" + directory + "' is not a path: " + e.getMessage());
             }
         }
-        return new StateConfig(section.get(BACKEND), section.get(MEMORY), path);
+        return new StateConfig(section.get(BACKEND), section.get(MEMORY), path, section.get(WRITE_BUFFER));
     }
 }

@@ -40,7 +40,7 @@ public final class KeyedStateBackends implements AutoCloseable {
         this.uploads = uploads;
         if (config.backend() == StateConfig.Backend.ROCKSDB) {
             this.workingDirectory = RocksDbWorkingDirectory.create(config.directory(), pipelineId);
-            this.resources = new RocksDbResources(config.memory());
+            this.resources = new RocksDbResources(config.memory(), config.writeBuffer());
         } else {
             this.workingDirectory = null;
             this.resources = null;

@@ -36,9 +36,6 @@ final class RocksDbResources implements AutoCloseable {
     /** The share of the cache kept for index and filter blocks. */
     private static final double HIGH_PRIORITY_RATIO = 0.1;
 
-    private static final long MIN_WRITE_BUFFER = 1L << 20;
-    private static final long MAX_WRITE_BUFFER = 64L << 20;
-
     static {
         RocksDB.loadLibrary();
     }
@@ -52,7 +49,7 @@ final class RocksDbResources implements AutoCloseable {
     private final ColumnFamilyOptions columnOptions;
     private final Set<RocksDB> open = ConcurrentHashMap.newKeySet();
 
-    RocksDbResources(DataSize memory) {
+    RocksDbResources(DataSize memory, DataSize writeBufferSize) {
         this.capacity = memory.bytes();
         this.cache = new LRUCache(capacity, -1, false, HIGH_PRIORITY_RATIO);
         this.writeBuffers = new WriteBufferManager((long) (capacity * WRITE_BUFFER_RATIO), cache);
@@ -71,7 +68,8 @@ final class RocksDbResources implements AutoCloseable {
                 .setMaxLogFileSize(1L << 20)
                 // every snapshot copies the manifest: keep it small
                 .setMaxManifestFileSize(1L << 20);
-        long writeBuffer = Math.max(MIN_WRITE_BUFFER, Math.min(MAX_WRITE_BUFFER, capacity / 8));
+        // an eighth of the memory at most, so that the write buffer manager (half of it) holds a few
+        long writeBuffer = Math.min(writeBufferSize.bytes(), Math.max(1L << 20, capacity / 8));
         BlockBasedTableConfig table = new BlockBasedTableConfig()
                 .setBlockCache(cache)
                 .setFilterPolicy(bloomFilter)

@@ -35,6 +35,7 @@ class StateConfigTest {
         assertThat(pipeline.state()).isEqualTo(StateConfig.defaults());
         assertThat(pipeline.state().backend()).isEqualTo(StateConfig.Backend.ROCKSDB);
         assertThat(pipeline.state().memory()).isEqualTo(DataSize.ofMegabytes(256));
+        assertThat(pipeline.state().writeBuffer()).isEqualTo(DataSize.ofMegabytes(8));
         assertThat(pipeline.state().directory()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "floe-state"));
         assertThat(PipelineDefinition.of(pipeline).state()).isEqualTo(pipeline.state());
     }
@@ -42,19 +43,24 @@ class StateConfigTest {
     @Test
     void readsTheBackendItsMemoryAndItsDirectory() {
         PipelineConfig heap = parse("    state: {backend: heap}").pipelines().get(0);
-        PipelineConfig rocks = parse("    state: {backend: rocksdb, memory: 1GB, directory: /mnt/ssd/floe}")
+        PipelineConfig rocks = parse(
+                        "    state: {backend: rocksdb, memory: 1GB, writeBuffer: 16MB, directory: /mnt/ssd/floe}")
                 .pipelines()
                 .get(0);
 
         assertThat(heap.state().backend()).isEqualTo(StateConfig.Backend.HEAP);
         assertThat(rocks.state())
                 .isEqualTo(new StateConfig(
-                        StateConfig.Backend.ROCKSDB, DataSize.ofMegabytes(1024), Path.of("/mnt/ssd/floe")));
+                        StateConfig.Backend.ROCKSDB,
+                        DataSize.ofMegabytes(1024),
+                        Path.of("/mnt/ssd/floe"),
+                        DataSize.ofMegabytes(16)));
     }
 
     @Test
     void reportsAnUnknownBackendAndTooLittleMemoryWithTheirKeyPaths() {
-        assertThatThrownBy(() -> parse("    state: {backend: leveldb, memory: 1MB, directroy: /tmp}"))
+        assertThatThrownBy(
+                        () -> parse("    state: {backend: leveldb, memory: 1MB, writeBuffer: 64KB, directroy: /tmp}"))
                 .isInstanceOfSatisfying(
                         ConfigException.class,
                         e -> assertThat(e.problems().stream()
@@ -63,6 +69,7 @@ class StateConfigTest {
                                 .contains(
                                         "floe.yaml:8: pipelines[0].state.backend: expected one of rocksdb, heap, got 'leveldb'",
                                         "floe.yaml:8: pipelines[0].state.memory: expected at least 16MB, got 1MB",
+                                        "floe.yaml:8: pipelines[0].state.writeBuffer: expected at least 1MB, got 64KB",
                                         "floe.yaml:8: pipelines[0].state.directroy: unknown key 'directroy'; did you mean"
                                                 + " 'directory'?"));
     }

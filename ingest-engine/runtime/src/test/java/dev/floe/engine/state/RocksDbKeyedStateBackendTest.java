@@ -29,12 +29,17 @@ import org.junit.jupiter.api.Test;
 class RocksDbKeyedStateBackendTest extends KeyedStateBackendContractTest {
     private KeyedStateBackends backends;
     private int subtasks;
+    private DataSize writeBuffer = StateConfig.DEFAULT_WRITE_BUFFER;
 
     private KeyedStateBackends backends() {
         if (backends == null) {
             backends = KeyedStateBackends.open(
                     "orders",
-                    new StateConfig(StateConfig.Backend.ROCKSDB, DataSize.ofMegabytes(32), directory.resolve("state")),
+                    new StateConfig(
+                            StateConfig.Backend.ROCKSDB,
+                            DataSize.ofMegabytes(32),
+                            directory.resolve("state"),
+                            writeBuffer),
                     clock,
                     Runnable::run);
         }
@@ -222,6 +227,26 @@ class RocksDbKeyedStateBackendTest extends KeyedStateBackendContractTest {
                 .as("about 200 MB written through 32 MB of native memory")
                 .isBetween(1L, limit + limit / 10);
         assertThat(backends.memory().writeBuffers()).isPositive();
+    }
+
+    @Test
+    void theWriteBufferSizeBoundsWhatTheMemtablesHoldAndSoWhatACheckpointFlushes() {
+        writeBuffer = DataSize.ofMegabytes(1);
+        RocksDbKeyedStateBackend backend = rocks(new KeyGroupRange(0, MAX));
+        ValueState<String> values = backend.valueState(StateDescriptor.of("payload", StateSerializers.STRING));
+        String payload = "x".repeat(1_000);
+        long peak = 0;
+        for (int i = 0; i < 30_000; i++) {
+            select(backend, "customer-" + i);
+            values.update(payload + i);
+            if (i % 500 == 0) {
+                peak = Math.max(peak, backends.memory().writeBuffers());
+            }
+        }
+
+        // two write buffers of 1 MB at most (one filling, one being flushed), plus arena slack;
+        // without the setting they would be an eighth of the 32 MB: 4 MB each
+        assertThat(peak).as("about 30 MB written through 1 MB write buffers").isBetween(1L, 3L << 20);
     }
 
     @Test

@@ -57,7 +57,11 @@ public final class KeyedOperatorHarness implements AutoCloseable {
         this.backendKind = backendKind;
         this.backends = KeyedStateBackends.open(
                 "harness",
-                new StateConfig(backendKind, StateConfig.MIN_MEMORY, directory.resolve("state")),
+                new StateConfig(
+                        backendKind,
+                        StateConfig.MIN_MEMORY,
+                        directory.resolve("state"),
+                        StateConfig.DEFAULT_WRITE_BUFFER),
                 clock,
                 Runnable::run);
         this.backend = backends.create(0, range);
