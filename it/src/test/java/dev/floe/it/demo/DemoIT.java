@@ -50,8 +50,6 @@ class DemoIT {
                     + "+ for Trino here: the demo's Trino queries are NOT checked");
         }
 
-        // the process log is appended to: an earlier run's lines must not answer for this one
-        Files.deleteIfExists(Path.of(System.getProperty("floe.it.logDir", "target/it-logs"), "demo.log"));
         try (FloeProcess demo = FloeProcess.start("dev.floe.engine.cli.FloeCli", arguments, Map.of(), "demo")) {
             int exit = demo.awaitExit(Duration.ofMinutes(8));
             List<String> output = Files.readAllLines(demo.log(), StandardCharsets.UTF_8);

@@ -3,7 +3,6 @@ package dev.floe.it.exactlyonce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.floe.deploy.demo.OrdersGenerator;
 import dev.floe.deploy.demo.OrdersGeneratorSettings;
 import dev.floe.deploy.kafka.EmbeddedKafkaBroker;
 import dev.floe.deploy.registry.EmbeddedSchemaRegistry;
@@ -19,11 +18,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -39,6 +33,8 @@ class DeferredCommitsKilledIT {
     private static final long RECORDS = 40_000;
     /** Orders arrive at about 400 a second for 100 s: longer than a slow start, the kills and restarts. */
     private static final int CHUNK = 100;
+    /** Orders held back until the second run, which must see new records to commit twice. */
+    private static final long RESERVE = 4_000;
 
     @Test
     void everyOffsetLandsExactlyOnceWhenKilledWhileCheckpointsWaitForTheirCommit(EmbeddedServers servers)
@@ -47,32 +43,19 @@ class DeferredCommitsKilledIT {
         EmbeddedSchemaRegistry registry = servers.registry();
         Path directory = servers.newDirectory("deferred-commits");
         String topic = "deferred-orders";
-        CatalogConfig catalog = new CatalogConfig(
-                "it",
-                "jdbc",
-                "jdbc:sqlite:" + directory.resolve("catalog.db"),
-                directory.resolve("warehouse").toUri().toString(),
-                Map.of());
+        CatalogConfig catalog = PacedOrders.sqliteCatalog(directory);
         Path config = directory.resolve("floe.yaml");
         Files.writeString(config, config(broker.bootstrapServers(), registry.url(), topic, catalog, directory));
         TableProbe table = new TableProbe(catalog, TABLE);
         LocalCheckpointStorage checkpoints = new LocalCheckpointStorage(directory.resolve("checkpoints"), PIPELINE);
 
-        AtomicLong produced = new AtomicLong();
-        ScheduledExecutorService producer = Executors.newSingleThreadScheduledExecutor();
-        try (OrdersGenerator generator =
-                OrdersGenerator.start(OrdersGeneratorSettings.of(broker.bootstrapServers(), registry.url(), topic)
+        try (PacedOrders orders = PacedOrders.start(
+                OrdersGeneratorSettings.of(broker.bootstrapServers(), registry.url(), topic)
                         .withPartitions(2)
-                        .withMalformedFraction(0))) {
-            ScheduledFuture<?> production = producer.scheduleWithFixedDelay(
-                    () -> {
-                        if (produced.get() < RECORDS) {
-                            produced.addAndGet(generator.produce(CHUNK).produced());
-                        }
-                    },
-                    0,
-                    250,
-                    TimeUnit.MILLISECONDS);
+                        .withMalformedFraction(0),
+                RECORDS,
+                RESERVE,
+                CHUNK)) {
 
             // 1. killed once checkpoint 3 is stored: 1 s checkpoints, a commit once rows waited 30 s, so
             // checkpoints 1 to 3 wait for their commit, in the stored checkpoint only
@@ -92,6 +75,7 @@ class DeferredCommitsKilledIT {
             // 2. restarted: commits the restored checkpoints at once, then lets new ones wait again,
             // and is killed from outside once it committed at least once more
             try (FloeProcess floe = FloeProcess.run(config, Map.of(), "deferred-2")) {
+                orders.release();
                 await().atMost(Duration.ofMinutes(2))
                         .ignoreExceptions()
                         .until(() -> table.summaries().size() >= 2);
@@ -103,8 +87,7 @@ class DeferredCommitsKilledIT {
 
             // 3. restarted for good: catches up, then a stop commits what waits
             try (FloeProcess floe = FloeProcess.run(config, Map.of(), "deferred-3")) {
-                await().atMost(Duration.ofMinutes(2)).until(() -> produced.get() >= RECORDS);
-                production.cancel(false);
+                await().atMost(Duration.ofMinutes(2)).until(orders::done);
                 SourceTruth truth = SourceTruth.read(broker.bootstrapServers(), registry.url(), topic);
                 assertThat(truth.validOrderIds()).hasSize((int) RECORDS);
                 await().atMost(Duration.ofMinutes(2))
@@ -118,8 +101,6 @@ class DeferredCommitsKilledIT {
                 assertThat(ids).as("no row twice").doesNotHaveDuplicates();
                 assertThat(new HashSet<>(ids)).isEqualTo(new HashSet<>(truth.validOrderIds()));
             }
-        } finally {
-            producer.shutdownNow();
         }
 
         List<Long> committed = new ArrayList<>();

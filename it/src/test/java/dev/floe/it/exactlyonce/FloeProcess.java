@@ -1,5 +1,7 @@
 package dev.floe.it.exactlyonce;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +49,8 @@ public final class FloeProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         try {
             Files.createDirectories(log.getParent());
-            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            // a fresh log per run: one appended to across runs of the suite misleads whoever reads it
+            builder.redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
             return new FloeProcess(builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + mainClass + " " + arguments, e);
@@ -85,8 +88,14 @@ public final class FloeProcess implements AutoCloseable {
         return awaitExit(Duration.ofSeconds(30));
     }
 
-    /** SIGTERM: Floe takes a final checkpoint, commits it and exits. */
+    /**
+     * SIGTERM once a pipeline runs: Floe takes a final checkpoint, commits it and exits. Sent while
+     * the JVM still starts, before Floe's shutdown hook exists, the signal would end it with 143.
+     */
     public int stop() {
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> !process.isAlive() || Files.readString(log).contains("-> RUNNING"));
         process.destroy();
         return awaitExit(Duration.ofSeconds(90));
     }

@@ -3,8 +3,6 @@ package dev.floe.it.exactlyonce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.floe.deploy.demo.GeneratorReport;
-import dev.floe.deploy.demo.OrdersGenerator;
 import dev.floe.deploy.demo.OrdersGeneratorSettings;
 import dev.floe.deploy.kafka.EmbeddedKafkaBroker;
 import dev.floe.deploy.registry.EmbeddedSchemaRegistry;
@@ -21,11 +19,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -42,6 +35,8 @@ class KilledIngestIT {
     private static final long RECORDS = 100_000;
     /** Orders keep arriving at about 2,000 a second, for longer than the kills and restarts take. */
     private static final int CHUNK = 500;
+    /** Orders held back until the third run, which must see new records to commit more. */
+    private static final long RESERVE = 10_000;
 
     @Test
     void everyOffsetLandsExactlyOnceAfterKillsBeforeACommitWhileWritingAndFromOutside(EmbeddedServers servers)
@@ -50,31 +45,17 @@ class KilledIngestIT {
         EmbeddedSchemaRegistry registry = servers.registry();
         Path directory = servers.newDirectory("killed-ingest");
         String topic = "killed-orders";
-        CatalogConfig catalog = new CatalogConfig(
-                "it",
-                "jdbc",
-                "jdbc:sqlite:" + directory.resolve("catalog.db"),
-                directory.resolve("warehouse").toUri().toString(),
-                Map.of());
+        CatalogConfig catalog = PacedOrders.sqliteCatalog(directory);
         Path config = directory.resolve("floe.yaml");
         Files.writeString(config, config(broker.bootstrapServers(), registry.url(), topic, catalog, directory));
         TableProbe table = new TableProbe(catalog, TABLE);
         LocalCheckpointStorage checkpoints = new LocalCheckpointStorage(directory.resolve("checkpoints"), PIPELINE);
 
-        AtomicLong produced = new AtomicLong();
-        ScheduledExecutorService producer = Executors.newSingleThreadScheduledExecutor();
-        try (OrdersGenerator generator =
-                OrdersGenerator.start(OrdersGeneratorSettings.of(broker.bootstrapServers(), registry.url(), topic))) {
-            ScheduledFuture<?> production = producer.scheduleWithFixedDelay(
-                    () -> {
-                        if (produced.get() < RECORDS) {
-                            GeneratorReport report = generator.produce(CHUNK);
-                            produced.addAndGet(report.produced());
-                        }
-                    },
-                    0,
-                    250,
-                    TimeUnit.MILLISECONDS);
+        try (PacedOrders orders = PacedOrders.start(
+                OrdersGeneratorSettings.of(broker.bootstrapServers(), registry.url(), topic),
+                RECORDS,
+                RESERVE,
+                CHUNK)) {
 
             // 1. killed after checkpoint 3 is stored, before it is committed
             try (FloeProcess floe = FloeProcess.run(config, halt(CheckpointPhase.CHECKPOINT_STORED, 3), "killed-1")) {
@@ -102,10 +83,12 @@ class KilledIngestIT {
                     .isLessThan(6);
 
             // 3. restarted, then SIGKILLed from outside once it has committed more. More, not a fixed
-            // checkpoint id: on a slow machine production may be over by now, and a checkpoint without
-            // records commits nothing, so the table's checkpoint id only moves while there is data
+            // checkpoint id: a checkpoint without records commits nothing, so the table's checkpoint
+            // id only moves while there is data, and on a slow machine the paced production may be
+            // over by now: the orders held back arrive during this run
             long beforeRestart = table.committedCheckpoint(PIPELINE);
             try (FloeProcess floe = FloeProcess.run(config, Map.of(), "killed-3")) {
+                orders.release();
                 await().atMost(Duration.ofMinutes(2))
                         .ignoreExceptions()
                         .until(() -> table.committedCheckpoint(PIPELINE) > beforeRestart);
@@ -114,8 +97,7 @@ class KilledIngestIT {
 
             // 4. restarted for good: catches up with everything produced, then stops cleanly
             try (FloeProcess floe = FloeProcess.run(config, Map.of(), "killed-4")) {
-                await().atMost(Duration.ofMinutes(2)).until(() -> produced.get() >= RECORDS);
-                production.cancel(false);
+                await().atMost(Duration.ofMinutes(2)).until(orders::done);
                 SourceTruth truth = SourceTruth.read(broker.bootstrapServers(), registry.url(), topic);
                 assertThat(truth.validOrderIds().size() + truth.badRecords().size())
                         .isEqualTo(RECORDS);
@@ -140,8 +122,6 @@ class KilledIngestIT {
                 assertThat(table.summaries())
                         .allSatisfy(summary -> assertThat(summary).containsEntry("floe.pipeline", PIPELINE));
             }
-        } finally {
-            producer.shutdownNow();
         }
     }
 
@@ -164,6 +144,8 @@ class KilledIngestIT {
                 checkpoints:
                   interval: 1s
                   storage: %s
+                http:
+                  enabled: false
                 pipelines:
                   - id: %s
                     parallelism: 2

@@ -62,7 +62,7 @@ class SavepointIT {
         Path config = config(servers, directory, "windowed", 4);
 
         String savepoint;
-        try (FloeProcess floe = FloeProcess.run(config, Map.of(), fresh("savepoint-windowed-1"))) {
+        try (FloeProcess floe = FloeProcess.run(config, Map.of(), "savepoint-windowed-1")) {
             String url = apiUrl(floe);
             await("the first orders read, as the API reports it")
                     .atMost(Duration.ofMinutes(2))
@@ -107,7 +107,7 @@ class SavepointIT {
                         "2",
                         "--until-end"),
                 Map.of(),
-                fresh("savepoint-windowed-2"))) {
+                "savepoint-windowed-2")) {
             assertThat(restored.awaitExit(Duration.ofMinutes(3)))
                     .as("the restored bounded run exits 0; see " + restored.log())
                     .isZero();
@@ -119,7 +119,7 @@ class SavepointIT {
                 "dev.floe.engine.cli.FloeCli",
                 List.of("run", "--config", uninterruptedConfig.toString(), "--until-end"),
                 Map.of(),
-                fresh("savepoint-uninterrupted"))) {
+                "savepoint-uninterrupted")) {
             assertThat(uninterrupted.awaitExit(Duration.ofMinutes(3)))
                     .as("the uninterrupted run exits 0; see " + uninterrupted.log())
                     .isZero();
@@ -134,7 +134,7 @@ class SavepointIT {
                 "dev.floe.engine.cli.FloeCli",
                 List.of("run", "--config", config.toString(), "--from-savepoint", savepoint, "--until-end"),
                 Map.of(),
-                fresh("savepoint-windowed-3"))) {
+                "savepoint-windowed-3")) {
             assertThat(again.awaitExit(Duration.ofMinutes(2)))
                     .as("a restore behind the table fails; see " + again.log())
                     .isEqualTo(1);
@@ -271,12 +271,6 @@ class SavepointIT {
             records += operator.path("recordsIn").asLong();
         }
         return records;
-    }
-
-    /** A process name whose log holds nothing of an earlier run, so that what the test reads is this run's. */
-    private static String fresh(String name) throws IOException {
-        Files.deleteIfExists(Path.of(System.getProperty("floe.it.logDir", "target/it-logs"), name + ".log"));
-        return name;
     }
 
     private static void deleteRecursively(Path directory) throws IOException {
