@@ -511,5 +511,29 @@ class OperationsApiIT {
         assertThat(missing).isEqualTo(FloeCli.EXIT_FAILURE);
         assertThat(missingErr.toString()).contains("FAILED kafka: pipeline " + PIPELINE + " reads [no-such-topic]");
         assertThat(missingOut.toString()).contains("warning schema registry: no subject no-such-topic-value");
+
+        // --json: one document with each check's result, for scripts
+        StringWriter jsonOut = new StringWriter();
+        int jsonCode = FloeCli.commandLine()
+                .setOut(new PrintWriter(jsonOut))
+                .execute("validate", "--config", missingTopic.toString(), "--connect", "--json");
+        assertThat(jsonCode).isEqualTo(FloeCli.EXIT_FAILURE);
+        JsonNode document = json.readTree(jsonOut.toString());
+        assertThat(document.path("valid").asBoolean()).isTrue();
+        assertThat(document.path("pipelines").get(0).asText()).isEqualTo(PIPELINE);
+        List<String> checks = new ArrayList<>();
+        for (JsonNode check : document.path("checks")) {
+            checks.add(
+                    check.path("target").asText() + " " + check.path("status").asText() + " "
+                            + check.path("message").asText());
+        }
+        assertThat(checks)
+                .anySatisfy(check ->
+                        assertThat(check).startsWith("kafka FAILED pipeline " + PIPELINE + " reads [no-such-topic]: "));
+        assertThat(checks)
+                .contains("schema registry WARNING no subject no-such-topic-value for topic no-such-topic of pipeline "
+                        + PIPELINE + " (fine if producers use another subject strategy; records are decoded"
+                        + " by the schema id they carry)");
+        assertThat(checks).anySatisfy(check -> assertThat(check).startsWith("sink OK pipeline " + PIPELINE));
     }
 }
