@@ -2,13 +2,16 @@
 // live figures, saves a screenshot, and prints what the page showed as one JSON line for
 // DashboardIT to check. The browser is Debian's chromium package where it is installed, otherwise
 // the Chromium build that npm fetched with this project (so a fresh machine needs nothing more).
-// Usage: node dashboard-check.js URL PIPELINE SCREENSHOT
+// With TABLE, it then presses the table's "Compact now" button and waits until the compaction run
+// and the table's file-size histogram show.
+// Usage: node dashboard-check.js URL PIPELINE SCREENSHOT [TABLE]
 import { existsSync } from 'node:fs';
 import sparticuz from '@sparticuz/chromium';
 import { chromium } from 'playwright-core';
 
-const [url, pipeline, screenshot] = process.argv.slice(2);
+const [url, pipeline, screenshot, table] = process.argv.slice(2);
 const section = `section[data-pipeline='${pipeline}']`;
+const tableSection = `div[data-table='${table}']`;
 const wait = { timeout: 120_000, polling: 500 };
 // FLOE_DASHBOARD_CHROMIUM=npm takes npm's build even where Debian's is installed
 const debian = process.env.FLOE_DASHBOARD_CHROMIUM === 'npm'
@@ -40,15 +43,18 @@ try {
     tableRow: `document.querySelectorAll("${section} tr.table-row").length > 0`,
     chart: `document.querySelectorAll("${section} .throughput-chart canvas").length === 1`,
   };
-  for (const [name, condition] of Object.entries(conditions)) {
-    try {
-      await page.waitForFunction(condition, null, wait);
-    } catch (e) {
-      const shown = await page.evaluate(() => document.body?.innerText.slice(0, 2000));
-      throw new Error(`the dashboard at ${url} never showed '${name}' (${condition}): ${e.message}\n`
-          + `${complaints.join('\n')}\npage text:\n${shown}`);
+  const waitFor = async (conditions) => {
+    for (const [name, condition] of Object.entries(conditions)) {
+      try {
+        await page.waitForFunction(condition, null, wait);
+      } catch (e) {
+        const shown = await page.evaluate(() => document.body?.innerText.slice(0, 4000));
+        throw new Error(`the dashboard at ${url} never showed '${name}' (${condition}): ${e.message}\n`
+            + `${complaints.join('\n')}\npage text:\n${shown}`);
+      }
     }
-  }
+  };
+  await waitFor(conditions);
   const seen = await page.evaluate((section) => {
     const root = document.querySelector(section);
     const text = (css) => root.querySelector(css)?.textContent.trim() ?? null;
@@ -63,6 +69,32 @@ try {
       connection: document.getElementById('connection')?.textContent.trim() ?? null,
     };
   }, section);
+  if (table) {
+    await waitFor({
+      histogram: `[...document.querySelectorAll("${tableSection} .histogram .bucket")].some(b => b.dataset.files !== '0')`,
+    });
+    await page.click(`${tableSection} button[data-action='compact']`);
+    await waitFor({
+      compactionRun: `[...document.querySelectorAll("${tableSection} tr.compaction-row")]
+          .some(row => ['COMMITTED', 'PARTIAL'].includes(row.dataset.outcome))`,
+    });
+    Object.assign(seen, await page.evaluate((tableSection) => {
+      const root = document.querySelector(tableSection);
+      const run = root.querySelector('tr.compaction-row');
+      const cells = [...run.querySelectorAll('td')].map((td) => td.textContent.trim());
+      return {
+        table: root.querySelector('.name')?.textContent.trim() ?? null,
+        compactionTrigger: cells[1],
+        compactionOutcome: cells[2],
+        compactionFiles: cells[3],
+        compactionResult: root.querySelector('.action-result')?.textContent.trim() ?? null,
+        histogramFiles: [...root.querySelectorAll('.histogram .bucket')]
+          .reduce((sum, b) => sum + Number(b.dataset.files), 0),
+        histogramBuckets: root.querySelectorAll('.histogram .bucket').length,
+        filesSummary: root.querySelector('.files-summary')?.textContent.trim() ?? null,
+      };
+    }, tableSection));
+  }
   await page.screenshot({ path: screenshot, fullPage: true });
   seen.browser = `${debian ?? 'Chromium from npm'} ${browser.version()}`;
   console.log(JSON.stringify(seen));

@@ -190,12 +190,72 @@ function render(pipeline) {
     + `<ul class="reasons">${pipeline.deadLetters.latest.slice(0, 8).map((r) => `<li>${time(r.at)} ${escape(r.location)} <b>${escape(r.code)}</b> ${escape(r.reason)}</li>`).join('')}</ul>`;
 }
 
+// the bucket's label: its upper bound, or "> previous bound" for the last, open one
+function bucketLabel(buckets, index) {
+  const le = buckets[index].le;
+  return le === '+Inf' ? `> ${bytes(buckets[index - 1]?.le ?? 0)}` : `≤ ${bytes(le)}`;
+}
+
+function fileSizes(sizes) {
+  if (!sizes) return '<p>no snapshot yet</p>';
+  const most = Math.max(1, ...sizes.buckets.map((b) => b.files));
+  return `<p class="files-summary">${number(sizes.files)} data files, ${bytes(sizes.bytes)}, avg ${bytes(sizes.files ? sizes.bytes / sizes.files : null)} · snapshot ${sizes.snapshotId}</p>`
+    + '<div class="histogram">'
+    + sizes.buckets.map((b, i) => `<div class="bucket" data-le="${b.le}" data-files="${b.files}" title="${b.files} files ${escape(bucketLabel(sizes.buckets, i))}">`
+      + `<span class="bar" style="height:${Math.round((b.files / most) * 100)}%"></span><span class="count">${b.files ? number(b.files) : ''}</span>`
+      + `<span class="label">${escape(bucketLabel(sizes.buckets, i))}</span></div>`).join('')
+    + '</div>';
+}
+
+function compactionRuns(runs) {
+  if (!runs.length) return '<p>no run yet</p>';
+  return '<table class="compactions"><tr><th>at</th><th>trigger</th><th>outcome</th><th>files before → after</th><th>rewritten</th><th>written</th><th>duration</th></tr>'
+    + runs.map((r) => `<tr class="compaction-row" data-outcome="${r.outcome}" title="${escape(r.failure)}"><td>${time(r.startedAt)}</td><td>${escape(r.trigger)}</td><td>${r.outcome}</td>`
+      + `<td>${number(r.filesBefore)} → ${number(r.filesAfter)}</td><td>${number(r.rewrittenFiles)} files, ${bytes(r.rewrittenBytes)}</td>`
+      + `<td>${number(r.addedFiles)} files, ${bytes(r.addedBytes)}</td><td>${millis(r.durationMillis)}</td></tr>`).join('')
+    + '</table>';
+}
+
+function renderTable(table) {
+  const list = document.getElementById('table-list');
+  let element = list.querySelector(`div[data-table="${CSS.escape(table.table)}"]`);
+  if (!element) {
+    element = document.createElement('div');
+    element.className = 'table-section';
+    element.dataset.table = table.table;
+    element.innerHTML = `
+      <h3><span class="name"></span></h3>
+      <div class="actions"><button data-action="compact">Compact now</button><span class="action-result"></span></div>
+      <div class="grid">
+        <div class="panel"><h3>Data file sizes</h3><div class="file-sizes"></div></div>
+        <div class="panel"><h3>Compaction runs</h3><div class="compaction-runs"></div></div>
+      </div>`;
+    element.querySelector('button[data-action="compact"]').addEventListener('click', async () => {
+      const result = element.querySelector('.action-result');
+      result.textContent = 'compacting…';
+      try {
+        const run = await api(`/tables/${encodeURIComponent(table.table)}/compactions`, 'POST');
+        result.textContent = `${run.outcome}: ${run.rewrittenFiles} files into ${run.addedFiles} in ${millis(run.durationMillis)}`;
+      } catch (error) {
+        result.textContent = error.message;
+      }
+      poll();
+    });
+    list.appendChild(element);
+  }
+  element.querySelector('.name').textContent = table.table;
+  element.querySelector('.file-sizes').innerHTML = fileSizes(table.fileSizes);
+  element.querySelector('.compaction-runs').innerHTML = compactionRuns(table.compactions);
+}
+
 async function poll() {
   try {
-    const pipelines = await api('/pipelines');
+    const [pipelines, tables] = await Promise.all([api('/pipelines'), api('/tables')]);
     connection.textContent = `live · ${clock(new Date())}`;
     tokenForm.hidden = true;
     pipelines.forEach(render);
+    document.getElementById('tables').hidden = tables.length === 0;
+    tables.forEach(renderTable);
   } catch (error) {
     connection.textContent = `not connected: ${error.message}`;
   }

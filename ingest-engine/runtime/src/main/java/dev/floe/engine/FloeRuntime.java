@@ -16,6 +16,7 @@ import dev.floe.engine.pipeline.SavepointStart;
 import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.service.BackgroundService;
 import dev.floe.engine.spi.service.ServiceDefinition;
+import dev.floe.engine.spi.service.TableCompactions;
 import dev.floe.registry.CachingSchemaRegistry;
 import dev.floe.registry.HttpSchemaRegistryClient;
 import java.time.Clock;
@@ -208,6 +209,14 @@ public final class FloeRuntime implements AutoCloseable {
     /** The supervisor of pipeline {@code id}, if this process runs it. */
     public java.util.Optional<PipelineSupervisor> supervisor(String id) {
         return supervisors.stream().filter(s -> s.id().equals(id)).findFirst();
+    }
+
+    /** The compactor running in this process, for runs on request; empty when none runs. */
+    public java.util.Optional<TableCompactions> tableCompactions() {
+        return services.stream()
+                .map(BackgroundService::tableCompactions)
+                .flatMap(java.util.Optional::stream)
+                .findFirst();
     }
 
     /** How the pipelines checkpoint, and where savepoints go by default. */

@@ -17,6 +17,10 @@ import dev.floe.engine.http.FloeHttpServer;
 import dev.floe.it.node.NodeProject;
 import dev.floe.it.servers.EmbeddedServers;
 import dev.floe.it.servers.EmbeddedServersExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,14 +37,16 @@ import org.slf4j.LoggerFactory;
  * The dashboard in a real browser: headless Chromium driven by Playwright (both installed from npm
  * by the test; the browser is Debian's chromium package where it is installed, otherwise npm's
  * Chromium build, so a fresh machine needs nothing) opens the page Floe serves while orders stream
- * in, and sees the pipeline, its throughput and a committed checkpoint. The screenshot is saved as
- * target/dashboard.png.
+ * in, and sees the pipeline, its throughput and a committed checkpoint; then it presses the table's
+ * "Compact now" button and sees the run and the table's file-size histogram, which must agree with
+ * what the API keeps. The screenshot is saved as target/dashboard.png.
  */
 @ExtendWith(EmbeddedServersExtension.class)
 class DashboardIT {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardIT.class);
     private static final String TOPIC = "dashboard-orders";
     private static final String PIPELINE = "dashboard-orders";
+    private static final String TABLE = "dashboard.orders";
     private static final Duration BROWSER_TIMEOUT = Duration.ofMinutes(4);
     private final ObjectMapper json = new ObjectMapper();
 
@@ -55,7 +61,7 @@ class DashboardIT {
     }
 
     @Test
-    void showsThePipelineItsThroughputAndACommittedCheckpointLive() throws Exception {
+    void showsThePipelineItsThroughputACommittedCheckpointAndACompactionRunLive() throws Exception {
         NodeProject browser = NodeProject.prepare(
                 "dashboard",
                 List.of("package.json", "dashboard-check.js"),
@@ -83,6 +89,12 @@ class DashboardIT {
                       startFrom: earliest
                     sink:
                       table: dashboard.orders
+                compaction:
+                  enabled: true
+                  checkInterval: 1h
+                  tables:
+                    - table: dashboard.orders
+                      minInputFiles: 2
                 """.formatted(
                         broker.bootstrapServers(),
                         registry.url(),
@@ -109,7 +121,12 @@ class DashboardIT {
                 Path screenshot = Path.of("target", "dashboard.png").toAbsolutePath();
                 Files.createDirectories(screenshot.getParent());
                 List<String> printed = browser.runScript(
-                        "dashboard-check.js", BROWSER_TIMEOUT, server.url() + "/", PIPELINE, screenshot.toString());
+                        "dashboard-check.js",
+                        BROWSER_TIMEOUT,
+                        server.url() + "/",
+                        PIPELINE,
+                        screenshot.toString(),
+                        TABLE);
                 JsonNode seen = json.readTree(printed.get(printed.size() - 1));
                 LOG.info("The dashboard in {} showed {}; screenshot in {}", seen.get("browser"), seen, screenshot);
 
@@ -124,6 +141,37 @@ class DashboardIT {
                 assertThat(seen.get("charts").asInt()).isEqualTo(1);
                 assertThat(seen.get("connection").asText()).startsWith("live");
                 assertThat(screenshot).isNotEmptyFile();
+
+                // the compaction the page asked for, as the API keeps it
+                JsonNode runs = json.readTree(HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(server.url() + "/api/tables/" + TABLE + "/compactions"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
+                JsonNode requested = null;
+                for (JsonNode run : runs) {
+                    if (run.path("trigger").asText().equals("request")) {
+                        requested = run;
+                    }
+                }
+                assertThat(requested).as("a requested run in %s", runs).isNotNull();
+                assertThat(seen.get("table").asText()).isEqualTo(TABLE);
+                assertThat(seen.get("compactionTrigger").asText()).isEqualTo("request");
+                assertThat(seen.get("compactionOutcome").asText())
+                        .isEqualTo(requested.path("outcome").asText())
+                        .isIn("COMMITTED", "PARTIAL");
+                assertThat(seen.get("compactionFiles").asText().replace(",", ""))
+                        .isEqualTo(requested.path("filesBefore").asLong() + " → "
+                                + requested.path("filesAfter").asLong());
+                assertThat(requested.path("rewrittenFiles").asLong()).isGreaterThan(1);
+                assertThat(seen.get("compactionResult").asText())
+                        .startsWith(requested.path("outcome").asText() + ": ");
+                assertThat(seen.get("histogramBuckets").asInt()).isEqualTo(10);
+                assertThat(seen.get("histogramFiles").asLong()).isPositive();
+                assertThat(seen.get("filesSummary").asText().replace(",", ""))
+                        .startsWith(seen.get("histogramFiles").asLong() + " data files");
             } finally {
                 producing.set(false);
                 production.join();

@@ -135,6 +135,12 @@ class OperationsApiIT {
                       startFrom: earliest
                     sink:
                       table: %s
+                compaction:
+                  enabled: true
+                  checkInterval: 1h
+                  tables:
+                    - table: %s
+                      minInputFiles: 2
                 """.formatted(
                         broker.bootstrapServers(),
                         registry.url(),
@@ -144,6 +150,7 @@ class OperationsApiIT {
                         TOKEN,
                         PIPELINE,
                         topic,
+                        TABLE,
                         TABLE);
     }
 
@@ -381,6 +388,75 @@ class OperationsApiIT {
 
     @Test
     @Order(5)
+    void compactsATableOnRequestAndReportsItsRunsAndFileSizes() throws Exception {
+        Table table = catalog.loadTable(TableIdentifier.parse(TABLE));
+        table.refresh();
+        long snapshot = table.currentSnapshot().snapshotId();
+        long rows = tableRows();
+        String compactions = "/api/tables/" + TABLE + "/compactions";
+
+        Answer sizes = get("/api/tables/" + TABLE + "/files", TOKEN);
+        assertThat(sizes.status).isEqualTo(200);
+        long filesBefore = sizes.body.path("files").asLong();
+        assertThat(filesBefore).as("a file per subtask and checkpoint").isGreaterThan(2);
+        long bucketed = 0;
+        for (JsonNode bucket : sizes.body.path("buckets")) {
+            bucketed += bucket.path("files").asLong();
+        }
+        assertThat(bucketed).isEqualTo(filesBefore);
+        assertThat(sizes.body.path("buckets").path(0).path("le").asLong()).isEqualTo(16 * 1024);
+
+        Answer plan = send("POST", compactions + "?dryRun=true", TOKEN);
+        assertThat(plan.status).isEqualTo(200);
+        assertThat(plan.body.path("outcome").asText()).isEqualTo("PLANNED");
+        assertThat(plan.body.path("rewrittenFiles").asLong()).isPositive();
+        assertThat(plan.body.path("groups").size()).isPositive();
+        table.refresh();
+        assertThat(table.currentSnapshot().snapshotId())
+                .as("a dry run commits nothing")
+                .isEqualTo(snapshot);
+
+        assertThat(send("POST", compactions, null).status).isEqualTo(401);
+        Answer unknown = send("POST", "/api/tables/ops.nope/compactions", TOKEN);
+        assertThat(unknown.status).isEqualTo(404);
+        assertThat(unknown.body.path("message").asText())
+                .isEqualTo("Cannot find table 'ops.nope': this process compacts [" + TABLE + "]");
+        assertThat(send("POST", compactions + "?dryRun=maybe", TOKEN).status).isEqualTo(400);
+
+        Answer run = send("POST", compactions, TOKEN);
+        assertThat(run.status).isEqualTo(200);
+        JsonNode done = run.body;
+        assertThat(done.path("table").asText()).isEqualTo(TABLE);
+        assertThat(done.path("trigger").asText()).isEqualTo("request");
+        assertThat(done.path("outcome").asText()).isIn("COMMITTED", "PARTIAL");
+        assertThat(done.path("rewrittenFiles").asLong()).isPositive();
+        assertThat(done.path("rewrittenBytes").asLong()).isPositive();
+        assertThat(done.path("addedFiles").asLong()).isPositive();
+        assertThat(done.path("filesAfter").asLong())
+                .isLessThan(done.path("filesBefore").asLong());
+        assertThat(done.fieldNames())
+                .toIterable()
+                .contains("startedAt", "durationMillis", "addedBytes", "snapshotId", "groups");
+        assertThat(tableRows()).as("compaction keeps every row").isEqualTo(rows);
+
+        Answer history = get(compactions, TOKEN);
+        assertThat(history.status).isEqualTo(200);
+        assertThat(history.body).hasSize(1);
+        assertThat(history.body.get(0)).isEqualTo(done);
+        Answer listed = get("/api/tables", TOKEN);
+        assertThat(listed.body).hasSize(1);
+        assertThat(listed.body.get(0).path("table").asText()).isEqualTo(TABLE);
+        assertThat(listed.body.get(0).path("compactions").get(0)).isEqualTo(done);
+        JsonNode after = listed.body.get(0).path("fileSizes");
+        table.refresh();
+        assertThat(after.path("snapshotId").asLong())
+                .isNotEqualTo(snapshot)
+                .isEqualTo(table.currentSnapshot().snapshotId());
+        assertThat(after.path("files").asLong()).isLessThan(filesBefore);
+    }
+
+    @Test
+    @Order(6)
     void floeStatusPrintsThePipelinesFromTheApi() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -407,7 +483,7 @@ class OperationsApiIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void floeValidateConnectsToKafkaTheRegistryAndTheCatalog() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -435,5 +511,29 @@ class OperationsApiIT {
         assertThat(missing).isEqualTo(FloeCli.EXIT_FAILURE);
         assertThat(missingErr.toString()).contains("FAILED kafka: pipeline " + PIPELINE + " reads [no-such-topic]");
         assertThat(missingOut.toString()).contains("warning schema registry: no subject no-such-topic-value");
+
+        // --json: one document with each check's result, for scripts
+        StringWriter jsonOut = new StringWriter();
+        int jsonCode = FloeCli.commandLine()
+                .setOut(new PrintWriter(jsonOut))
+                .execute("validate", "--config", missingTopic.toString(), "--connect", "--json");
+        assertThat(jsonCode).isEqualTo(FloeCli.EXIT_FAILURE);
+        JsonNode document = json.readTree(jsonOut.toString());
+        assertThat(document.path("valid").asBoolean()).isTrue();
+        assertThat(document.path("pipelines").get(0).asText()).isEqualTo(PIPELINE);
+        List<String> checks = new ArrayList<>();
+        for (JsonNode check : document.path("checks")) {
+            checks.add(
+                    check.path("target").asText() + " " + check.path("status").asText() + " "
+                            + check.path("message").asText());
+        }
+        assertThat(checks)
+                .anySatisfy(check ->
+                        assertThat(check).startsWith("kafka FAILED pipeline " + PIPELINE + " reads [no-such-topic]: "));
+        assertThat(checks)
+                .contains("schema registry WARNING no subject no-such-topic-value for topic no-such-topic of pipeline "
+                        + PIPELINE + " (fine if producers use another subject strategy; records are decoded"
+                        + " by the schema id they carry)");
+        assertThat(checks).anySatisfy(check -> assertThat(check).startsWith("sink OK pipeline " + PIPELINE));
     }
 }

@@ -8,16 +8,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** The samples of a Prometheus text exposition, parsed line by line as a scraper reads them. */
-final class PrometheusSamples {
+public final class PrometheusSamples {
     private static final Pattern SAMPLE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** One sample: a metric name, its labels and value. */
-    record Sample(String name, Map<String, String> labels, double value) {}
+    public record Sample(String name, Map<String, String> labels, double value) {}
 
     private final List<Sample> samples = new ArrayList<>();
 
-    PrometheusSamples(String exposition) {
+    public PrometheusSamples(String exposition) {
         for (String line : exposition.split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
@@ -38,7 +38,7 @@ final class PrometheusSamples {
     }
 
     /** The samples of {@code name} whose labels include {@code labels}. */
-    List<Sample> find(String name, Map<String, String> labels) {
+    public List<Sample> find(String name, Map<String, String> labels) {
         return samples.stream()
                 .filter(s -> s.name().equals(name))
                 .filter(s -> s.labels().entrySet().containsAll(labels.entrySet()))
@@ -46,11 +46,11 @@ final class PrometheusSamples {
     }
 
     /** The sum of the samples of {@code name} whose labels include {@code labels}. */
-    double sum(String name, Map<String, String> labels) {
+    public double sum(String name, Map<String, String> labels) {
         return find(name, labels).stream().mapToDouble(Sample::value).sum();
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return samples.stream().anyMatch(s -> s.name().equals(name));
     }
 }

@@ -120,12 +120,12 @@ final class ValidatedSection implements ConfigSection {
             T converted = option.type().convert(raw);
             String violation = option.check(converted);
             if (violation != null) {
-                report(value.line, child(option.key()), violation);
+                report(value.line, child(option.key()), violation, shown(option, value));
             } else {
                 values.put(option.key(), converted);
             }
         } catch (IllegalArgumentException e) {
-            report(value.line, child(option.key()), e.getMessage());
+            report(value.line, child(option.key()), e.getMessage(), shown(option, value));
         }
     }
 
@@ -207,6 +207,15 @@ final class ValidatedSection implements ConfigSection {
         problems.add(new ConfigProblem(file, line, where, message));
     }
 
+    private void report(int line, String where, String message, String value) {
+        problems.add(new ConfigProblem(file, line, where, message, value));
+    }
+
+    /** The value as the file writes it, for a problem report; a secret's is redacted. */
+    private static String shown(ConfigOption<?> option, YamlTree.Node value) {
+        return option.secret() ? "<redacted>" : String.valueOf(value.plain());
+    }
+
     @Override
     public String path() {
         return path;
@@ -253,7 +262,15 @@ final class ValidatedSection implements ConfigSection {
     public void problem(ConfigOption<?> option, String message) {
         requireDeclared(option);
         YamlTree.Node value = node.entries.get(option.key());
-        report(value == null ? node.line : value.line, child(option.key()), message);
+        if (value == null) {
+            report(node.line, child(option.key()), message);
+        } else {
+            report(
+                    value.line,
+                    child(option.key()),
+                    message,
+                    option.shape() == ConfigOption.Shape.VALUE ? shown(option, value) : "");
+        }
     }
 
     /** Where {@code option}'s value is in the file (the section itself when it is absent). */

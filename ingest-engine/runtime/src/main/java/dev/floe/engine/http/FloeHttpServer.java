@@ -11,6 +11,9 @@ import dev.floe.engine.config.CheckpointLocation;
 import dev.floe.engine.config.HttpConfig;
 import dev.floe.engine.pipeline.Pipeline;
 import dev.floe.engine.pipeline.PipelineSupervisor;
+import dev.floe.engine.spi.service.CompactionInProgressException;
+import dev.floe.engine.spi.service.CompactionRequest;
+import dev.floe.engine.spi.service.TableCompactions;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.RoutesConfig;
@@ -46,6 +49,7 @@ public final class FloeHttpServer implements AutoCloseable {
 
     private final FloeRuntime runtime;
     private final StatusReport status;
+    private final TableReport tables;
     private final BearerAuthentication authentication;
     private final ObjectMapper json = new ObjectMapper();
     private final Javalin http;
@@ -54,6 +58,7 @@ public final class FloeHttpServer implements AutoCloseable {
     private FloeHttpServer(FloeRuntime runtime, HttpConfig config, Clock clock) {
         this.runtime = runtime;
         this.status = new StatusReport(runtime, clock, json);
+        this.tables = new TableReport(json);
         this.authentication = new BearerAuthentication(config.token(), config.anonymousRead());
         this.http = Javalin.create(this::configure);
         try {
@@ -118,6 +123,22 @@ public final class FloeHttpServer implements AutoCloseable {
         routes.post("/api/pipelines/{id}/savepoints", this::savepoint);
         routes.post("/api/pipelines/{id}/pause", ctx -> hold(ctx, true));
         routes.post("/api/pipelines/{id}/resume", ctx -> hold(ctx, false));
+        routes.get("/api/tables", this::tables);
+        routes.get("/api/tables/{table}/compactions", ctx -> {
+            String table = compactedTable(ctx);
+            json(ctx, tables.runs(compactions().recentRuns(table)));
+        });
+        routes.post("/api/tables/{table}/compactions", this::compact);
+        routes.get("/api/tables/{table}/files", ctx -> {
+            String table = compactedTable(ctx);
+            json(
+                    ctx,
+                    compactions()
+                            .fileSizes(table)
+                            .map(tables::fileSizes)
+                            .orElseThrow(() -> new NotFoundResponse(
+                                    "Cannot count the data files of table " + table + ": it has no snapshot yet")));
+        });
         routes.exception(
                 EndpointNotFound.class,
                 (e, ctx) -> error(ctx, 404, "Cannot " + ctx.method() + " " + ctx.path() + ": no such endpoint"));
@@ -218,6 +239,61 @@ public final class FloeHttpServer implements AutoCloseable {
             }
             return null;
         }));
+    }
+
+    /** The compactor's tables, each with its current file sizes and recent runs. */
+    private void tables(Context ctx) {
+        var array = json.createArrayNode();
+        TableCompactions compactions = runtime.tableCompactions().orElse(null);
+        if (compactions != null) {
+            for (String table : compactions.tables()) {
+                ObjectNode node = array.addObject().put("table", table);
+                compactions.fileSizes(table).ifPresent(sizes -> node.set("fileSizes", tables.fileSizes(sizes)));
+                node.set("compactions", tables.runs(compactions.recentRuns(table)));
+            }
+        }
+        json(ctx, array);
+    }
+
+    /**
+     * Compacts a table now and answers what the run did; {@code ?dryRun=true} answers the plan
+     * only, and {@code ?partition=} (repeatable) limits the run to those partition paths.
+     */
+    private void compact(Context ctx) {
+        String table = compactedTable(ctx);
+        String dryRun = ctx.queryParam("dryRun");
+        if (dryRun != null && !dryRun.equals("true") && !dryRun.equals("false")) {
+            throw new BadRequestResponse(
+                    "Cannot compact table " + table + ": dryRun must be true or false, not '" + dryRun + "'");
+        }
+        CompactionRequest request = new CompactionRequest("true".equals(dryRun), ctx.queryParams("partition"));
+        try {
+            json(ctx, tables.run(compactions().compactNow(table, request)));
+        } catch (CompactionInProgressException e) {
+            throw new ConflictResponse(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundResponse(e.getMessage());
+        }
+    }
+
+    private TableCompactions compactions() {
+        return runtime.tableCompactions()
+                .orElseThrow(() -> new NotFoundResponse("Cannot compact tables: no compactor runs in this process"
+                        + " (compaction.enabled is false or compaction.tables is empty)"));
+    }
+
+    /** The path's table, when the compactor keeps it; 404 naming the tables it keeps otherwise. */
+    private String compactedTable(Context ctx) {
+        String table = ctx.pathParam("table");
+        TableCompactions compactions = runtime.tableCompactions()
+                .orElseThrow(() -> new NotFoundResponse("Cannot find table '" + table
+                        + "': no compactor runs in this process (compaction.enabled is false or"
+                        + " compaction.tables is empty)"));
+        if (!compactions.tables().contains(table)) {
+            throw new NotFoundResponse(
+                    "Cannot find table '" + table + "': this process compacts " + compactions.tables());
+        }
+        return table;
     }
 
     private void hold(Context ctx, boolean hold) {

@@ -31,6 +31,8 @@ public final class FloeMetrics implements AutoCloseable {
     private final Map<String, PipelineMetrics> pipelines = new ConcurrentHashMap<>();
     private final MultiGauge lag;
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final RocksDbMeters rocksDb;
+    private volatile List<PipelineSupervisor> supervisors = List.of();
 
     public FloeMetrics(Clock clock) {
         this.clock = clock;
@@ -44,6 +46,7 @@ public final class FloeMetrics implements AutoCloseable {
                 .description("Records a partition's read position is behind its end")
                 .baseUnit("records")
                 .register(registry);
+        this.rocksDb = new RocksDbMeters(registry);
     }
 
     /** The metrics of pipeline {@code id}, created on first use. */
@@ -51,8 +54,12 @@ public final class FloeMetrics implements AutoCloseable {
         return pipelines.computeIfAbsent(id, key -> new PipelineMetrics(key, registry, clock));
     }
 
-    /** Registers the meters read from the running pipelines: state, restarts, keyBy backpressure. */
+    /**
+     * Registers the meters read from the running pipelines: state, restarts, keyBy backpressure,
+     * and (at scrape time) their RocksDB state's figures.
+     */
     public void bind(List<PipelineSupervisor> supervisors) {
+        this.supervisors = List.copyOf(supervisors);
         for (PipelineSupervisor supervisor : supervisors) {
             Tags tags = Tags.of("pipeline", supervisor.id());
             for (Pipeline.State state : Pipeline.State.values()) {
@@ -104,12 +111,14 @@ public final class FloeMetrics implements AutoCloseable {
     /** The metrics in Prometheus's text format, with the lag of every partition as of now. */
     public String scrape() {
         refreshLag();
+        rocksDb.refresh(supervisors);
         return registry.scrape();
     }
 
     /** The metrics in the format an Accept header asks for (text or OpenMetrics). */
     public String scrape(String contentType) {
         refreshLag();
+        rocksDb.refresh(supervisors);
         return registry.scrape(contentType);
     }
 

@@ -35,6 +35,7 @@ import dev.floe.engine.spi.sink.SourceOffsets;
 import dev.floe.engine.spi.sink.SourcePartition;
 import dev.floe.engine.state.KeyedStateBackend;
 import dev.floe.engine.state.KeyedStateBackends;
+import dev.floe.engine.state.RocksDbStats;
 import dev.floe.engine.state.StateMemory;
 import dev.floe.engine.time.SourceEventTime;
 import dev.floe.registry.CachingSchemaRegistry;
@@ -333,6 +334,12 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
     public StateMemory keyedStateMemory() {
         KeyedStateBackends backends = stateBackends;
         return backends == null ? StateMemory.NONE : backends.memory();
+    }
+
+    /** The RocksDB state's figures now; {@link RocksDbStats#NONE} without RocksDB state. */
+    public RocksDbStats rocksDbStats() {
+        KeyedStateBackends backends = stateBackends;
+        return backends == null ? RocksDbStats.NONE : backends.rocksDbStats();
     }
 
     /** Connects to every destination, decides where to start, and starts the subtasks. */

@@ -80,6 +80,11 @@ public final class KeyedStateBackends implements AutoCloseable {
         return resources == null || closed ? StateMemory.NONE : resources.memory();
     }
 
+    /** The pipeline's RocksDB figures now; {@link RocksDbStats#NONE} on the heap. */
+    public synchronized RocksDbStats rocksDbStats() {
+        return resources == null || closed ? RocksDbStats.NONE : resources.stats();
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {

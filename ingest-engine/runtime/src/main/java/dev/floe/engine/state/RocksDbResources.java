@@ -1,10 +1,10 @@
 package dev.floe.engine.state;
 
 import dev.floe.engine.spi.config.DataSize;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyOptions;
@@ -16,6 +16,7 @@ import org.rocksdb.LRUCache;
 import org.rocksdb.MemoryUsageType;
 import org.rocksdb.MemoryUtil;
 import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
 import org.rocksdb.StringAppendOperator;
 import org.rocksdb.WriteBufferManager;
 
@@ -31,6 +32,7 @@ import org.rocksdb.WriteBufferManager;
  * the cache.
  */
 final class RocksDbResources implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RocksDbResources.class);
     /** The share of the memory that write buffers may take before the largest is flushed. */
     private static final double WRITE_BUFFER_RATIO = 0.5;
     /** The share of the cache kept for index and filter blocks. */
@@ -47,7 +49,8 @@ final class RocksDbResources implements AutoCloseable {
     private final StringAppendOperator listAppend;
     private final DBOptions databaseOptions;
     private final ColumnFamilyOptions columnOptions;
-    private final Set<RocksDB> open = ConcurrentHashMap.newKeySet();
+    /** Open databases and their subtasks; guarded by this, so that none closes while it is read. */
+    private final Map<RocksDB, Integer> open = new HashMap<>();
 
     RocksDbResources(DataSize memory, DataSize writeBufferSize) {
         this.capacity = memory.bytes();
@@ -99,19 +102,79 @@ final class RocksDbResources implements AutoCloseable {
         return columnOptions;
     }
 
-    void opened(RocksDB database) {
-        open.add(database);
+    /**
+     * @param owner the database's owner as {@link KeyedStateBackends} names it, {@code
+     *     <pipeline>-<subtask>}
+     */
+    synchronized void opened(String owner, RocksDB database) {
+        open.put(database, subtask(owner));
     }
 
-    void closing(RocksDB database) {
+    static int subtask(String owner) {
+        try {
+            return Integer.parseInt(owner.substring(owner.lastIndexOf('-') + 1));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Called before {@code database} closes: a stats read in progress ends first. */
+    synchronized void closing(RocksDB database) {
         open.remove(database);
     }
 
+    /**
+     * The block cache's figures and each open database's properties now. A subtask with two open
+     * databases (one being restored) reports their sum.
+     */
+    synchronized RocksDbStats stats() {
+        Map<Integer, RocksDbStats.Database> databases = new HashMap<>();
+        for (Map.Entry<RocksDB, Integer> entry : open.entrySet()) {
+            RocksDbStats.Database read = read(entry.getKey());
+            databases.merge(entry.getValue(), read, RocksDbResources::sum);
+        }
+        return new RocksDbStats(capacity, cache.getUsage(), cache.getPinnedUsage(), databases);
+    }
+
+    private static RocksDbStats.Database read(RocksDB database) {
+        return new RocksDbStats.Database(
+                property(database, "rocksdb.cur-size-all-mem-tables"),
+                property(database, "rocksdb.num-immutable-mem-table"),
+                property(database, "rocksdb.estimate-table-readers-mem"),
+                property(database, "rocksdb.estimate-pending-compaction-bytes"),
+                property(database, "rocksdb.num-running-compactions"),
+                property(database, "rocksdb.num-running-flushes"),
+                property(database, "rocksdb.live-sst-files-size"),
+                property(database, "rocksdb.estimate-num-keys"));
+    }
+
+    /** A property summed over the column families; 0 when RocksDB cannot answer (logged at debug). */
+    private static long property(RocksDB database, String name) {
+        try {
+            return database.getAggregatedLongProperty(name);
+        } catch (RocksDBException e) {
+            LOG.debug("Cannot read RocksDB property {}: {}", name, e.toString());
+            return 0;
+        }
+    }
+
+    private static RocksDbStats.Database sum(RocksDbStats.Database a, RocksDbStats.Database b) {
+        return new RocksDbStats.Database(
+                a.memtables() + b.memtables(),
+                a.immutableMemtables() + b.immutableMemtables(),
+                a.tableReaders() + b.tableReaders(),
+                a.pendingCompactionBytes() + b.pendingCompactionBytes(),
+                a.runningCompactions() + b.runningCompactions(),
+                a.runningFlushes() + b.runningFlushes(),
+                a.liveSstBytes() + b.liveSstBytes(),
+                a.estimatedKeys() + b.estimatedKeys());
+    }
+
     /** What the pipeline's RocksDB databases use of native memory now. */
-    StateMemory memory() {
+    synchronized StateMemory memory() {
         long tableReaders = 0;
         long memtables = 0;
-        List<RocksDB> databases = List.copyOf(open);
+        List<RocksDB> databases = List.copyOf(open.keySet());
         if (!databases.isEmpty()) {
             Map<MemoryUsageType, Long> usage = MemoryUtil.getApproximateMemoryUsageByType(databases, Set.of(cache));
             tableReaders = usage.getOrDefault(MemoryUsageType.kTableReadersTotal, 0L);

@@ -79,7 +79,7 @@ final class RocksDbStore implements AutoCloseable {
             readOptions.close();
             throw failure("open the state of", e);
         }
-        resources.opened(database);
+        resources.opened(owner, database);
         ColumnFamilyHandle defaults = null;
         ColumnFamilyHandle timerColumn = null;
         for (int i = 0; i < descriptors.size(); i++) {

@@ -88,6 +88,38 @@ class RocksDbKeyedStateBackendTest extends KeyedStateBackendContractTest {
     }
 
     @Test
+    void reportsTheBlockCacheAndEachOpenDatabasesPropertiesBySubtaskUntilItCloses() {
+        RocksDbKeyedStateBackend first = rocks(new KeyGroupRange(0, MAX / 2));
+        RocksDbKeyedStateBackend second = rocks(new KeyGroupRange(MAX / 2 + 1, MAX));
+        count(first, first.valueState(COUNT), 0, 5_000);
+
+        RocksDbStats stats = backends().rocksDbStats();
+
+        assertThat(stats.blockCacheCapacity())
+                .isEqualTo(DataSize.ofMegabytes(32).bytes());
+        assertThat(stats.blockCacheUsage())
+                .as("the memtables are charged to the cache")
+                .isPositive();
+        assertThat(stats.databases()).containsOnlyKeys(0, 1);
+        RocksDbStats.Database written = stats.databases().get(0);
+        assertThat(written.memtables()).isPositive();
+        assertThat(written.estimatedKeys()).isPositive();
+        assertThat(written.memtables())
+                .as("5,000 keys make a fuller memtable than none")
+                .isGreaterThan(stats.databases().get(1).memtables());
+        assertThat(written.immutableMemtables()).isNotNegative();
+        assertThat(written.pendingCompactionBytes()).isNotNegative();
+        assertThat(written.runningCompactions()).isNotNegative();
+
+        second.close();
+        assertThat(backends().rocksDbStats().databases()).containsOnlyKeys(0);
+        first.close();
+        assertThat(backends().rocksDbStats().databases()).isEmpty();
+        backends().close();
+        assertThat(backends().rocksDbStats()).isEqualTo(RocksDbStats.NONE);
+    }
+
+    @Test
     void aSecondCheckpointUploadsOnlyTheSstFilesTheFirstDidNotHave() {
         CountingStorage storage = new CountingStorage(storage());
         RocksDbKeyedStateBackend backend = rocks(new KeyGroupRange(0, MAX));

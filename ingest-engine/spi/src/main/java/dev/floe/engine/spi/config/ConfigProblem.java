@@ -9,12 +9,20 @@ import java.util.Objects;
  * @param line the 1-based line of the offending key or value, or 0 when unknown
  * @param path the key path, such as {@code pipelines[0].source.topics}
  * @param message what is wrong and what was expected
+ * @param value the offending value as the file gives it ({@code <redacted>} for a secret), or an
+ *     empty string when the problem is not one value's (a missing key, a section's shape)
  */
-public record ConfigProblem(String file, int line, String path, String message) {
+public record ConfigProblem(String file, int line, String path, String message, String value) {
     public ConfigProblem {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(value, "value");
+    }
+
+    /** A problem that is not one value's. */
+    public ConfigProblem(String file, int line, String path, String message) {
+        this(file, line, path, message, "");
     }
 
     @Override
