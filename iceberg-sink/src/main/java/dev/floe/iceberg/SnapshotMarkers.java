@@ -44,14 +44,13 @@ public final class SnapshotMarkers {
 
     /** Whether a commit by {@code writer} belongs to the lineage of one of {@code pipelineIds}: theirs or a replay's. */
     public static boolean isLineageOf(String writer, java.util.Collection<String> pipelineIds) {
-        if (writer == null) {
-            return false;
-        }
-        if (pipelineIds.contains(writer)) {
-            return true;
-        }
+        return writer != null && pipelineIds.contains(pipelineOf(writer));
+    }
+
+    /** The pipeline a writer writes for: itself, or the pipeline a replay writer replays. */
+    public static String pipelineOf(String writer) {
         int separator = writer.lastIndexOf(REPLAY_SEPARATOR);
-        return separator > 0 && pipelineIds.contains(writer.substring(0, separator));
+        return separator > 0 ? writer.substring(0, separator) : writer;
     }
 
     /** The tag that always points at a pipeline's newest commit, so expiry cannot erase it. */
