@@ -200,7 +200,7 @@ public final class DeadLetterTable implements DeadLetterDelivery {
                 .select(PIPELINE, SOURCE_TOPIC, SOURCE_PARTITION, SOURCE_OFFSET)
                 .build()) {
             for (Record row : rows) {
-                if (pipelineIds.contains((String) row.getField(PIPELINE))) {
+                if (SnapshotMarkers.isLineageOf((String) row.getField(PIPELINE), pipelineIds)) {
                     offsets.computeIfAbsent(
                                     new SourcePartition((String) row.getField(SOURCE_TOPIC), (Integer)
                                             row.getField(SOURCE_PARTITION)),

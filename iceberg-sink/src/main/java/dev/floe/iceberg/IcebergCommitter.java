@@ -400,7 +400,8 @@ final class IcebergCommitter implements SinkCommitter {
     /**
      * Refuses a first commit into a table where another pipeline already commits records of the
      * same topics: two pipelines reading the same partitions into one table write each record
-     * twice. A renamed pipeline declares its former id instead.
+     * twice. A renamed pipeline declares its former id instead. A pipeline and its replays ({@code
+     * floe replay}) are not foreign to each other.
      */
     private void refuseForeignPipelines(Table table, String name, PendingCommit commit) {
         Set<String> topics = new TreeSet<>();
@@ -411,7 +412,11 @@ final class IcebergCommitter implements SinkCommitter {
             }
             Snapshot tagged = table.snapshot(ref.getValue().snapshotId());
             String other = tagged == null ? null : tagged.summary().get(SnapshotMarkers.PIPELINE);
-            if (other == null || sink.pipelineIds().contains(other)) {
+            if (other == null
+                    || sink.pipelineIds().contains(other)
+                    || SnapshotMarkers.pipelineOf(other).equals(SnapshotMarkers.pipelineOf(pipelineId))) {
+                // its own commits, or a replay's of the same pipeline (or the pipeline's, for a replay):
+                // those read offsets the other does not hold (floe replay plans from the table's lineage)
                 continue;
             }
             Set<String> shared = new TreeSet<>();

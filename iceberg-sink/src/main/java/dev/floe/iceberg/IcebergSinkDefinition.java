@@ -44,6 +44,11 @@ final class IcebergSinkDefinition implements SinkDefinition {
     }
 
     @Override
+    public SinkDefinition asWriter(String writerId) {
+        return new IcebergSinkDefinition(writerId, catalog, table.withoutFormerIds());
+    }
+
+    @Override
     public Sink open(SinkContext context) {
         Catalog loaded;
         try {

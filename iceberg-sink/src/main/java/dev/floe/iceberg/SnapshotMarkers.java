@@ -28,7 +28,30 @@ public final class SnapshotMarkers {
     /** The offset ranges this commit covers, with the rows and their first and last offset. */
     public static final String RANGES = "floe.ranges";
 
+    /** What separates a pipeline's id from a replay run's in the replay's writer id. */
+    public static final String REPLAY_SEPARATOR = ".replay-";
+
     private SnapshotMarkers() {}
+
+    /**
+     * The writer id of one {@code floe replay} run of {@code pipelineId}: its commits are not the
+     * pipeline's (its recovery, resume offsets and claim ignore them), yet they are part of the
+     * table's lineage, which {@link #isLineageOf} tells.
+     */
+    public static String replayWriter(String pipelineId, String runId) {
+        return pipelineId + REPLAY_SEPARATOR + runId;
+    }
+
+    /** Whether a commit by {@code writer} belongs to the lineage of one of {@code pipelineIds}: theirs or a replay's. */
+    public static boolean isLineageOf(String writer, java.util.Collection<String> pipelineIds) {
+        return writer != null && pipelineIds.contains(pipelineOf(writer));
+    }
+
+    /** The pipeline a writer writes for: itself, or the pipeline a replay writer replays. */
+    public static String pipelineOf(String writer) {
+        int separator = writer.lastIndexOf(REPLAY_SEPARATOR);
+        return separator > 0 ? writer.substring(0, separator) : writer;
+    }
 
     /** The tag that always points at a pipeline's newest commit, so expiry cannot erase it. */
     public static String tag(String pipelineId) {

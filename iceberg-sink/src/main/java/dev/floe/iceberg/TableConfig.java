@@ -148,4 +148,23 @@ public record TableConfig(
             boolean createTable) {
         this(name, partitionBy, formatVersion, targetFileSize, maxOpenFiles, properties, createTable, List.of());
     }
+
+    /** This table with no former pipeline ids: a replay's writer owns none of the pipeline's commits. */
+    TableConfig withoutFormerIds() {
+        return new TableConfig(
+                name,
+                partitionBy,
+                formatVersion,
+                targetFileSize,
+                maxOpenFiles,
+                properties,
+                createTable,
+                List.of(),
+                sortBy,
+                sortBufferRows,
+                upsert,
+                identifierFields,
+                deleteWhen,
+                commit);
+    }
 }

@@ -26,15 +26,18 @@ import org.apache.iceberg.Table;
  * @param snapshots the ancestors read
  * @param unreadable findings for snapshots whose {@code floe.ranges} cannot be read
  */
-record CommitHistory(List<FloeCommit> commits, int snapshots, List<Finding> unreadable) {
+public record CommitHistory(List<FloeCommit> commits, int snapshots, List<Finding> unreadable) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    CommitHistory {
+    public CommitHistory {
         commits = List.copyOf(commits);
         unreadable = List.copyOf(unreadable);
     }
 
-    /** The commits of any of {@code pipelineIds} (every pipeline when empty) in {@code table}. */
+    /**
+     * The commits of any of {@code pipelineIds} and of their replays ({@code floe replay}), every
+     * pipeline's when empty, in {@code table}.
+     */
     static CommitHistory read(String name, Table table, Collection<String> pipelineIds) {
         List<FloeCommit> commits = new ArrayList<>();
         List<Finding> unreadable = new ArrayList<>();
@@ -47,7 +50,7 @@ record CommitHistory(List<FloeCommit> commits, int snapshots, List<Finding> unre
             String pipeline = summary.get(SnapshotMarkers.PIPELINE);
             if (pipeline == null
                     || DataOperations.REPLACE.equals(snapshot.operation())
-                    || !(pipelineIds.isEmpty() || pipelineIds.contains(pipeline))) {
+                    || !(pipelineIds.isEmpty() || SnapshotMarkers.isLineageOf(pipeline, pipelineIds))) {
                 continue;
             }
             String ranges = summary.get(SnapshotMarkers.RANGES);
@@ -81,7 +84,7 @@ record CommitHistory(List<FloeCommit> commits, int snapshots, List<Finding> unre
      * Reads {@code floe.ranges}: {@code {"topic":{"0":[from, to, rows, first, last]}}}, where a
      * partition without rows has only {@code [from, to, 0]}.
      */
-    static Map<SourcePartition, Coverage> parseRanges(String text) {
+    public static Map<SourcePartition, Coverage> parseRanges(String text) {
         JsonNode root;
         try {
             root = JSON.readTree(text);

@@ -6,9 +6,9 @@ package dev.floe.deploy.audit;
  * of them it added with their smallest and largest offset ({@code first} and {@code last} are -1
  * when it added none).
  */
-record Coverage(long from, long to, long rows, long first, long last) {
+public record Coverage(long from, long to, long rows, long first, long last) {
     /** Offsets in {@code [from, to)} the commit covers without a row in the table. */
-    long withoutRows() {
+    public long withoutRows() {
         return Math.max(0, to - from - rows);
     }
 }

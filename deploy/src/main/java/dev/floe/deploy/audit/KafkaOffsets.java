@@ -3,6 +3,7 @@ package dev.floe.deploy.audit;
 import dev.floe.engine.config.KafkaConfig;
 import dev.floe.engine.deadletter.KafkaDeadLetterPublisher;
 import dev.floe.engine.spi.sink.SourcePartition;
+import dev.floe.iceberg.SnapshotMarkers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,7 +120,7 @@ final class KafkaOffsets implements AutoCloseable {
                 if (sourceTopic == null || sourcePartition == null || sourceOffset == null) {
                     continue;
                 }
-                if (pipeline != null && !pipelineIds.contains(pipeline)) {
+                if (pipeline != null && !SnapshotMarkers.isLineageOf(pipeline, pipelineIds)) {
                     continue;
                 }
                 offsets.computeIfAbsent(

@@ -9,9 +9,10 @@ import java.util.TreeMap;
 
 /**
  * Proves, from a table's Floe commits alone, that each source offset between the first committed
- * one and the last was covered by exactly one commit: per source partition, each commit's range
- * must start where the previous one ended (a later start is a gap, an earlier one an overlap), and
- * each pipeline's checkpoint ids must increase.
+ * one and the last was covered by exactly one commit: per source partition, no commit's range may
+ * share an offset with an earlier commit's (an overlap), the union of the ranges must have no hole
+ * (a gap), and each writer's checkpoint ids must increase. Ranges may come in any order: a {@code
+ * floe replay} fills a gap after later offsets were committed.
  */
 final class LineageCheck {
     private LineageCheck() {}
@@ -44,7 +45,8 @@ final class LineageCheck {
     /** Checks {@code commits}, the table's Floe commits oldest first. */
     static Result check(String table, List<FloeCommit> commits) {
         Map<SourcePartition, PartitionCoverage> coverage = new TreeMap<>();
-        Map<SourcePartition, Long> endedAtSnapshot = new HashMap<>();
+        // per partition, the covered offsets so far: start -> [end, snapshot that covered them]
+        Map<SourcePartition, TreeMap<Long, long[]>> covered = new TreeMap<>();
         Map<String, FloeCommit> previousOfPipeline = new HashMap<>();
         List<Finding> findings = new ArrayList<>();
         for (FloeCommit commit : commits) {
@@ -74,53 +76,87 @@ final class LineageCheck {
                                     + range.to() + ") of " + partition + " with " + range.rows() + " rows from "
                                     + range.first() + " to " + range.last()));
                 }
-                PartitionCoverage before = coverage.get(partition);
-                if (before == null) {
-                    coverage.put(
-                            partition,
-                            new PartitionCoverage(range.from(), range.to(), range.rows(), range.withoutRows(), 1));
-                } else {
-                    long end = before.to();
-                    if (range.from() > end) {
-                        findings.add(new Finding(
-                                Finding.Kind.GAP,
-                                table,
-                                partition,
-                                end,
-                                range.from(),
-                                commit.snapshotId(),
-                                "offsets [" + end + ", " + range.from() + ") of " + partition + " are in no commit:"
-                                        + " snapshot " + endedAtSnapshot.get(partition) + " ends at " + end
-                                        + ", snapshot " + commit.snapshotId() + " starts at " + range.from()));
-                    } else if (range.from() < end) {
-                        long overlapEnd = Math.min(end, range.to());
-                        findings.add(new Finding(
+                TreeMap<Long, long[]> intervals = covered.computeIfAbsent(partition, p -> new TreeMap<>());
+                overlap(intervals, range)
+                        .ifPresent(overlap -> findings.add(new Finding(
                                 Finding.Kind.OVERLAP,
                                 table,
                                 partition,
-                                range.from(),
-                                overlapEnd,
+                                overlap[0],
+                                overlap[1],
                                 commit.snapshotId(),
-                                "offsets [" + range.from() + ", " + overlapEnd + ") of " + partition
-                                        + " are in two commits: snapshot " + endedAtSnapshot.get(partition)
-                                        + " covers up to " + end + ", snapshot " + commit.snapshotId()
-                                        + " starts again at " + range.from()));
-                    }
-                    coverage.put(
-                            partition,
-                            new PartitionCoverage(
-                                    Math.min(before.from(), range.from()),
-                                    Math.max(end, range.to()),
-                                    before.rows() + range.rows(),
-                                    before.withoutRows() + range.withoutRows(),
-                                    before.commits() + 1));
+                                "offsets [" + overlap[0] + ", " + overlap[1] + ") of " + partition
+                                        + " are in two commits: snapshot " + overlap[2] + " and snapshot "
+                                        + commit.snapshotId())));
+                if (range.to() > range.from()) {
+                    intervals.merge(
+                            range.from(), new long[] {range.to(), commit.snapshotId()}, (a, b) -> a[0] >= b[0] ? a : b);
                 }
-                if (range.to() >= coverage.get(partition).to()) {
-                    endedAtSnapshot.put(partition, commit.snapshotId());
-                }
+                PartitionCoverage before = coverage.get(partition);
+                coverage.put(
+                        partition,
+                        before == null
+                                ? new PartitionCoverage(range.from(), range.to(), range.rows(), range.withoutRows(), 1)
+                                : new PartitionCoverage(
+                                        Math.min(before.from(), range.from()),
+                                        Math.max(before.to(), range.to()),
+                                        before.rows() + range.rows(),
+                                        before.withoutRows() + range.withoutRows(),
+                                        before.commits() + 1));
             });
         }
+        covered.forEach((partition, intervals) -> findings.addAll(gaps(table, partition, intervals)));
         return new Result(coverage, findings);
+    }
+
+    /**
+     * The first offsets of {@code range} some earlier commit covered too, as {@code [from, to,
+     * snapshot]}: commits may come in any order (a replay fills a gap after later offsets were
+     * committed), but no offset may be in two.
+     */
+    private static java.util.Optional<long[]> overlap(TreeMap<Long, long[]> intervals, Coverage range) {
+        if (range.to() <= range.from()) {
+            return java.util.Optional.empty();
+        }
+        Map.Entry<Long, long[]> floor = intervals.floorEntry(range.from());
+        if (floor != null && floor.getValue()[0] > range.from()) {
+            return java.util.Optional.of(
+                    new long[] {range.from(), Math.min(floor.getValue()[0], range.to()), floor.getValue()[1]});
+        }
+        Map.Entry<Long, long[]> inside = intervals.higherEntry(range.from());
+        if (inside != null && inside.getKey() < range.to()) {
+            return java.util.Optional.of(
+                    new long[] {inside.getKey(), Math.min(inside.getValue()[0], range.to()), inside.getValue()[1]});
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The offsets between the first covered and the last that no commit covers. */
+    private static List<Finding> gaps(String table, SourcePartition partition, TreeMap<Long, long[]> intervals) {
+        List<Finding> gaps = new ArrayList<>();
+        long end = Long.MIN_VALUE;
+        long endedAtSnapshot = -1;
+        for (Map.Entry<Long, long[]> interval : intervals.entrySet()) {
+            long from = interval.getKey();
+            long snapshot = interval.getValue()[1];
+            if (end != Long.MIN_VALUE && from > end) {
+                gaps.add(new Finding(
+                        Finding.Kind.GAP,
+                        table,
+                        partition,
+                        end,
+                        from,
+                        snapshot,
+                        "offsets [" + end + ", " + from + ") of " + partition + " are in no commit: snapshot "
+                                + endedAtSnapshot + " ends at " + end + ", snapshot " + snapshot + " starts at "
+                                + from));
+            }
+            if (interval.getValue()[0] > end) {
+                end = interval.getValue()[0];
+                endedAtSnapshot = snapshot;
+            }
+        }
+        return gaps;
     }
 
     private static boolean valid(Coverage range) {

@@ -82,6 +82,50 @@ class LineageCheckTest {
     }
 
     @Test
+    void aReplayThatFillsAGapLaterIsClean() {
+        LineageCheck.Result result = LineageCheck.check(
+                "db.t",
+                List.of(
+                        commit(11, 1, Map.of(P0, rows(100, 150))),
+                        commit(12, 2, Map.of(P0, rows(150, 200))),
+                        new FloeCommit(13, 13_000, "p.replay-a", 1, Map.of(P0, rows(0, 100)))));
+
+        assertThat(result.findings()).isEmpty();
+        assertThat(result.coverage().get(P0)).isEqualTo(new LineageCheck.PartitionCoverage(0, 200, 200, 0, 3));
+    }
+
+    @Test
+    void aReplayOverlappingCommittedOffsetsIsAnOverlap() {
+        LineageCheck.Result result = LineageCheck.check(
+                "db.t",
+                List.of(
+                        commit(11, 1, Map.of(P0, rows(100, 200))),
+                        new FloeCommit(12, 12_000, "p.replay-a", 1, Map.of(P0, rows(0, 120)))));
+
+        assertThat(result.findings()).singleElement().satisfies(finding -> {
+            assertThat(finding.kind()).isEqualTo(Finding.Kind.OVERLAP);
+            assertThat(finding.from()).isEqualTo(100);
+            assertThat(finding.to()).isEqualTo(120);
+            assertThat(finding.snapshotId()).isEqualTo(12);
+        });
+    }
+
+    @Test
+    void aGapLeftBetweenAReplayAndTheLiveCommitsIsReported() {
+        LineageCheck.Result result = LineageCheck.check(
+                "db.t",
+                List.of(
+                        commit(11, 1, Map.of(P0, rows(100, 200))),
+                        new FloeCommit(12, 12_000, "p.replay-a", 1, Map.of(P0, rows(0, 60)))));
+
+        assertThat(result.findings()).singleElement().satisfies(finding -> {
+            assertThat(finding.kind()).isEqualTo(Finding.Kind.GAP);
+            assertThat(finding.from()).isEqualTo(60);
+            assertThat(finding.to()).isEqualTo(100);
+        });
+    }
+
+    @Test
     void reportsACheckpointIdThatDoesNotIncrease() {
         LineageCheck.Result result = LineageCheck.check(
                 "db.t", List.of(commit(11, 5, Map.of(P0, rows(0, 10))), commit(12, 5, Map.of(P0, rows(10, 20)))));

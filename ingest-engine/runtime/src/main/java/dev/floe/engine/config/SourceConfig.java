@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  * @param startOffsets the offsets to start at, for {@code OFFSETS}
  * @param groupId the consumer group whose offsets report lag
  * @param format what a record's value holds
+ * @param stopOffsets for a bounded run, where to stop in the partitions it names, if that is
+ *     before the end the partition had when the run started ({@code floe replay}); empty for the
+ *     end at start
  */
 public record SourceConfig(
         List<String> topics,
@@ -27,8 +30,10 @@ public record SourceConfig(
         Instant startTimestamp,
         SourceOffsets startOffsets,
         String groupId,
-        EngineOptions.SourceFormat format) {
+        EngineOptions.SourceFormat format,
+        SourceOffsets stopOffsets) {
     public SourceConfig {
+        Objects.requireNonNull(stopOffsets, "stopOffsets");
         Objects.requireNonNull(format, "format");
         topics = List.copyOf(topics);
         Objects.requireNonNull(discoveryInterval, "discoveryInterval");
@@ -41,6 +46,27 @@ public record SourceConfig(
         if (startFrom == EngineOptions.StartPosition.TIMESTAMP && startTimestamp == null) {
             throw new IllegalArgumentException("startFrom: timestamp needs a startTimestamp");
         }
+    }
+
+    public SourceConfig(
+            List<String> topics,
+            Pattern topicPattern,
+            Duration discoveryInterval,
+            EngineOptions.StartPosition startFrom,
+            Instant startTimestamp,
+            SourceOffsets startOffsets,
+            String groupId,
+            EngineOptions.SourceFormat format) {
+        this(
+                topics,
+                topicPattern,
+                discoveryInterval,
+                startFrom,
+                startTimestamp,
+                startOffsets,
+                groupId,
+                format,
+                SourceOffsets.empty());
     }
 
     /** A source of Avro rows. */
@@ -66,7 +92,32 @@ public record SourceConfig(
     /** The same source with values of {@code value}'s format. */
     public SourceConfig withFormat(EngineOptions.SourceFormat value) {
         return new SourceConfig(
-                topics, topicPattern, discoveryInterval, startFrom, startTimestamp, startOffsets, groupId, value);
+                topics,
+                topicPattern,
+                discoveryInterval,
+                startFrom,
+                startTimestamp,
+                startOffsets,
+                groupId,
+                value,
+                stopOffsets);
+    }
+
+    /**
+     * The same source reading, in a bounded run, from {@code start} up to {@code stop} (exclusive)
+     * in each partition, reporting lag as {@code group}: how {@code floe replay} reads a range.
+     */
+    public SourceConfig withRange(SourceOffsets start, SourceOffsets stop, String group) {
+        return new SourceConfig(
+                topics,
+                topicPattern,
+                discoveryInterval,
+                EngineOptions.StartPosition.OFFSETS,
+                null,
+                start,
+                group,
+                format,
+                stop);
     }
 
     /** A source of fixed topics, starting at the earliest offsets. */

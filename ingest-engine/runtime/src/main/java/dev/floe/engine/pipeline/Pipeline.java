@@ -437,7 +437,7 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
             reader.seek(plan.seek(), plan.initial());
             start.putAll(reader.positions().asMap());
             if (mode == RunMode.UNTIL_END) {
-                ends.add(reader.hasPartitions() ? reader.endOffsets() : SourceOffsets.empty());
+                ends.add(reader.hasPartitions() ? stopAt(reader.endOffsets()) : SourceOffsets.empty());
             }
             readers.add(reader);
         }
@@ -524,6 +524,18 @@ public final class Pipeline implements CheckpointCoordinator.Pipeline, AutoClose
         if (mode == RunMode.CONTINUOUS) {
             startDiscovery(discovery, partitions);
         }
+    }
+
+    /** Where a bounded run stops: the end at start, or the source's stop offset where that is before it. */
+    private SourceOffsets stopAt(SourceOffsets endAtStart) {
+        SourceOffsets stop = definition.source().stopOffsets();
+        if (stop.isEmpty()) {
+            return endAtStart;
+        }
+        Map<SourcePartition, Long> ends = new HashMap<>(endAtStart.asMap());
+        stop.asMap()
+                .forEach((partition, offset) -> ends.computeIfPresent(partition, (p, end) -> Math.min(end, offset)));
+        return SourceOffsets.of(ends);
     }
 
     /**

@@ -403,12 +403,27 @@ final class SourceSubtask implements Runnable {
 
     private void acknowledge(Barrier barrier) {
         listeners.notify(pipelineId, CheckpointPhase.BARRIER_RECEIVED, barrier.checkpointId, index);
-        SourceOffsets offsets = reader.positions();
+        SourceOffsets offsets = endOffsets == null ? reader.positions() : atMostEnds(reader.positions());
         WriteResult result = output.barrier(barrier.checkpointId, barrier.finalBarrier);
         List<DeadLetter> letters = deadLetters;
         deadLetters = new ArrayList<>();
         listeners.notify(pipelineId, CheckpointPhase.SUBTASK_PREPARED, barrier.checkpointId, index);
         coordinator.acknowledge(new Acknowledgement(barrier.checkpointId, index, offsets, result, letters, null));
+    }
+
+    /**
+     * Positions no further than a bounded run's ends: a poll may fetch records past the end, which
+     * are dropped, and a checkpoint must not claim offsets that were not ingested (their lineage
+     * would cover what the table does not hold).
+     */
+    private SourceOffsets atMostEnds(SourceOffsets positions) {
+        java.util.Map<dev.floe.engine.spi.sink.SourcePartition, Long> clamped = new java.util.HashMap<>();
+        positions
+                .asMap()
+                .forEach((partition, position) -> clamped.put(
+                        partition,
+                        Math.min(position, ends.get(partition.topic(), partition.partition(), Long.MAX_VALUE))));
+        return SourceOffsets.of(clamped);
     }
 
     private record Barrier(long checkpointId, boolean finalBarrier) {}

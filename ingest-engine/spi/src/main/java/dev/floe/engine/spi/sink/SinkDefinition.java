@@ -16,4 +16,17 @@ public interface SinkDefinition {
 
     /** Connects to the destination. */
     Sink open(SinkContext context);
+
+    /**
+     * This destination written by another writer: the same tables, commits marked as {@code
+     * writerId}'s (not the pipeline's, nor its former ids'), so that the pipeline's own recovery,
+     * markers and claim ignore them. {@code floe replay} writes this way while the pipeline runs.
+     *
+     * @throws UnsupportedOperationException when the destination keeps no per-writer markers, so a
+     *     second writer could not be told apart
+     */
+    default SinkDefinition asWriter(String writerId) {
+        throw new UnsupportedOperationException(
+                "Cannot write " + describe() + " as " + writerId + ": the sink keeps no per-writer markers");
+    }
 }
