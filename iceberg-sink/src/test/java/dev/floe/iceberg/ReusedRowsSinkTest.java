@@ -75,12 +75,23 @@ class ReusedRowsSinkTest {
         return at + bytes.length;
     }
 
+    private long committed;
+
     private void commit(IcebergSink sink, SinkWriter writer) {
+        commit(sink, writer, 1);
+    }
+
+    private void commit(IcebergSink sink, SinkWriter writer, long checkpointId) {
         sink.committer()
                 .prepare(
-                        checkpoint(sink.pipelineId(), 1, offsets("orders", 0, 0), offsets("orders", 0, offset)),
-                        List.of(writer.prepareCommit(1)));
-        sink.committer().commit(1);
+                        checkpoint(
+                                sink.pipelineId(),
+                                checkpointId,
+                                offsets("orders", 0, committed),
+                                offsets("orders", 0, offset)),
+                        List.of(writer.prepareCommit(checkpointId)));
+        sink.committer().commit(checkpointId);
+        committed = offset;
     }
 
     /** Every row of the table: id → "country/note". */
@@ -207,14 +218,23 @@ class ReusedRowsSinkTest {
         SinkWriter writer = sink.createWriter(0);
         Row row = new Row(sink.rowType(SinkFixture.EVENTS));
         Map<String, String> expected = new TreeMap<>();
-        for (long id = 0; id < 50; id++) {
+        long id = 0;
+        for (; id < 50; id++) {
             String country = COUNTRIES[(int) (id % COUNTRIES.length)];
             write(writer, row, id, country, "n" + id);
             expected.put(country, "n" + id);
         }
-        write(writer, row, 50, "JP", "D");
+        commit(sink, writer, 1);
+        // the second checkpoint's equality deletes must name each key it updates, or the first
+        // checkpoint's rows of that key stay visible
+        for (; id < 60; id++) {
+            String country = COUNTRIES[(int) (id % COUNTRIES.length)];
+            write(writer, row, id, country, "n" + id);
+            expected.put(country, "n" + id);
+        }
+        write(writer, row, id, "JP", "D");
         expected.remove("JP");
-        commit(sink, writer);
+        commit(sink, writer, 2);
 
         Map<String, String> rows = new TreeMap<>();
         rows("shop.latest").values().forEach(value -> {
