@@ -59,8 +59,6 @@ public final class ConfluentAvroDecoder {
     private int lastSchemaId;
 
     private PayloadDecoder lastDecoder;
-    private byte[] copyBuffer = new byte[0];
-    private byte[] keyBuffer = new byte[0];
 
     /**
      * A decoder of Avro rows that rejects tombstones.
@@ -102,8 +100,9 @@ public final class ConfluentAvroDecoder {
 
     /**
      * Decodes one record from its framed key and value: the value's row, or for a tombstone with
-     * {@link Tombstones#DELETE} a delete of the key's. The returned row is reused by the next call;
-     * its strings are slices of the buffers' bytes.
+     * {@link Tombstones#DELETE} a delete of the key's. The returned row, its string slices and its
+     * nested rows are reused by the next call (keep a {@link Row#copy()} or {@link Row#detach()});
+     * its strings and bytes point into the buffers' bytes, which are never rewritten.
      */
     public Row decode(ByteBuffer key, ByteBuffer value) {
         if (value != null || tombstones == Tombstones.REJECT) {
@@ -129,14 +128,14 @@ public final class ConfluentAvroDecoder {
             keyDecoders.put(schemaId, decoder);
         }
         int length = key.remaining() - WireFormat.HEADER_SIZE;
-        if (keyBuffer.length < length) {
-            keyBuffer = new byte[Math.max(length, keyBuffer.length * 2)];
-        }
-        // keys are small and tombstones rare: a copy keeps the array-or-direct cases one
-        key.duplicate().position(key.position() + WireFormat.HEADER_SIZE).get(keyBuffer, 0, length);
+        // keys are small and tombstones rare: a copy keeps the array-or-direct cases one. A fresh
+        // array, never a reused one: the row's byte buffers point into it, and copies of the row
+        // (for the keyBy exchange) share them
+        byte[] keyBytes = new byte[length];
+        key.duplicate().position(key.position() + WireFormat.HEADER_SIZE).get(keyBytes, 0, length);
         Row row;
         try {
-            row = decoder.decode(keyBuffer, 0, length);
+            row = decoder.decode(keyBytes, 0, length);
         } catch (DecodeFailure e) {
             throw new BadRecordException(
                     EngineErrorCode.TOMBSTONE_KEY_INVALID,
@@ -147,8 +146,9 @@ public final class ConfluentAvroDecoder {
     }
 
     /**
-     * Decodes one framed value. The returned row is reused by the next call; its strings are
-     * slices of {@code value}'s bytes.
+     * Decodes one framed value. The returned row, its string slices and its nested rows are reused
+     * by the next call (keep a {@link Row#copy()} or {@link Row#detach()}); its strings and bytes
+     * point into {@code value}'s bytes.
      */
     public Row decode(ByteBuffer value) {
         if (value == null) {
@@ -179,15 +179,13 @@ public final class ConfluentAvroDecoder {
             bytes = value.array();
             offset = value.arrayOffset() + value.position() + WireFormat.HEADER_SIZE;
         } else {
-            // a direct or read-only buffer: copy into a reused array. Slices then point into that
-            // array, so the row must be written before the next decode, as the contract says.
-            if (copyBuffer.length < length) {
-                copyBuffer = new byte[Math.max(length, copyBuffer.length * 2)];
-            }
+            // a direct or read-only buffer (Kafka's consumer hands heap buffers, so not the hot
+            // path): copy into a fresh array, never a reused one, as the row's byte buffers point
+            // into it and copies of the row share them
+            bytes = new byte[length];
             value.duplicate()
                     .position(value.position() + WireFormat.HEADER_SIZE)
-                    .get(copyBuffer, 0, length);
-            bytes = copyBuffer;
+                    .get(bytes, 0, length);
             offset = 0;
         }
         try {

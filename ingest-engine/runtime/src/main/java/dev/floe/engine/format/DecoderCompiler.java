@@ -219,11 +219,13 @@ final class DecoderCompiler {
 
         @Override
         void decode(AvroInput in, Row row, int position) {
-            row.setReference(position, value(in));
+            // the row's own nested row, refilled: every field of it is set below
+            record.decodeInto(in, row.setRow(position, type));
         }
 
         @Override
         Object value(AvroInput in) {
+            // an element of a list or a value of a map: those are new for every record, so is this
             Row nested = new Row(type);
             record.decodeInto(in, nested);
             return nested;

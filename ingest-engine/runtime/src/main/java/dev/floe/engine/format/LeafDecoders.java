@@ -238,11 +238,12 @@ final class LeafDecoders {
         }
     }
 
-    /** A string (or bytes promoted to string), as a slice of the input. */
+    /** A string (or bytes promoted to string), as a slice of the input: the row's own, refilled. */
     private static final class StringDecoder extends FieldDecoder {
         @Override
         void decode(AvroInput in, Row row, int position) {
-            row.setReference(position, value(in));
+            int start = in.readLengthPrefixed();
+            row.setString(position, in.array(), start, in.lengthFrom(start));
         }
 
         @Override

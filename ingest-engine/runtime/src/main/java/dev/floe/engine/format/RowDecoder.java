@@ -8,8 +8,9 @@ import java.util.Objects;
  * Decodes the Avro bytes of one writer schema into rows of one table type. Compiled once per
  * (writer schema, table type) by {@link DecoderCompiler}; used by one thread.
  *
- * <p>{@link #decode} fills and returns the same row each time: strings and bytes in it are slices
- * of the input array. A caller that keeps a row past the next call detaches it.
+ * <p>{@link #decode} fills and returns the same row each time, with the same string slices and
+ * nested rows: strings and bytes in it point into the input array. A caller that keeps a row or a
+ * value past the next call keeps a {@link Row#copy()} or {@link Row#detach()} of it.
  */
 public final class RowDecoder {
     private final RowType type;

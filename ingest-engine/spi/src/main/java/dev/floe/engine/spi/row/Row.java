@@ -18,8 +18,12 @@ import org.apache.iceberg.StructLike;
  * ({@link #getLong}, {@link #setLong}, ...) so that no value is boxed on the way. {@link #get}
  * boxes, for Iceberg's generic code paths (partition keys, expressions).
  *
- * <p>A row is not thread-safe. A row that outlives the batch it was decoded in (held in state,
- * queued) must be {@link #detach() detached} first, so it doesn't pin the fetch buffer.
+ * <p>A row is not thread-safe. A decoder fills the same row for every record, and the row reuses
+ * its string slices ({@link #setString}) and nested rows ({@link #setRow}) from one record to the
+ * next, so that decoding allocates nothing per record. Whatever keeps a row or a value beyond the
+ * current record therefore keeps a {@link #copy()} (to hand the row to another thread) or a {@link
+ * #detach() detached} row (held in state or buffered, so it doesn't pin the fetch buffer either),
+ * never the row or a slice of it.
  */
 public final class Row implements StructLike {
     private final RowType type;
@@ -30,6 +34,8 @@ public final class Row implements StructLike {
     private int originPartition = -1;
     private long originOffset = -1;
     private RowKind kind = RowKind.WRITE;
+    /** Per slot, the slice or nested row this row refills for every record; made on first use. */
+    private Object[] reused;
 
     public Row(RowType type) {
         this.type = Objects.requireNonNull(type, "type");
@@ -167,6 +173,56 @@ public final class Row implements StructLike {
         }
     }
 
+    /**
+     * Sets a string field to the UTF-8 bytes {@code bytes[offset, offset + length)}, which are not
+     * copied, through a slice this row keeps for the field and repoints for every record: the slice
+     * is {@link Utf8Slice#isReused() reused}, and {@link #getReference} returns the same object for
+     * the next record's value.
+     */
+    public void setString(int position, byte[] bytes, int offset, int length) {
+        Object[] slots = reusedSlots();
+        Object slot = slots[position];
+        Utf8Slice slice;
+        if (slot instanceof Utf8Slice) {
+            slice = (Utf8Slice) slot;
+            slice.repoint(bytes, offset, length);
+        } else {
+            slice = Utf8Slice.reusable(bytes, offset, length);
+            slots[position] = slice;
+        }
+        references[position] = slice;
+        present(position);
+    }
+
+    /**
+     * Sets a struct field to the nested row this row keeps for it, of {@code nestedType}, and returns
+     * it for the caller to fill: the same nested row for every record, so the caller sets every one
+     * of its fields.
+     */
+    public Row setRow(int position, RowType nestedType) {
+        Object[] slots = reusedSlots();
+        Object slot = slots[position];
+        Row nested;
+        if (slot instanceof Row && ((Row) slot).type == nestedType) {
+            nested = (Row) slot;
+        } else {
+            nested = new Row(nestedType);
+            slots[position] = nested;
+        }
+        references[position] = nested;
+        present(position);
+        return nested;
+    }
+
+    private Object[] reusedSlots() {
+        Object[] slots = reused;
+        if (slots == null) {
+            slots = new Object[references.length];
+            reused = slots;
+        }
+        return slots;
+    }
+
     @Override
     public <T> T get(int position, Class<T> javaClass) {
         if (isNull(position)) {
@@ -248,14 +304,38 @@ public final class Row implements StructLike {
     }
 
     /**
-     * A copy of the slots that shares their values (strings stay slices of the same buffer): cheap,
-     * for handing a reused row to another thread.
+     * A copy that stays as it is when this row is refilled, for handing a reused row to another
+     * thread: its {@link Utf8Slice#isReused() reused} slices are copied out (into one array for the
+     * row) and its nested rows are copied; immutable values (slices made by {@link Utf8Slice#of} or
+     * {@link Utf8Slice#wrap}, byte buffers, lists, maps, decimals) are shared.
      */
     public Row copy() {
         Row copy = new Row(type);
         System.arraycopy(primitives, 0, copy.primitives, 0, primitives.length);
-        System.arraycopy(references, 0, copy.references, 0, references.length);
         System.arraycopy(nulls, 0, copy.nulls, 0, nulls.length);
+        int bytes = 0;
+        for (Object value : references) {
+            if (value instanceof Utf8Slice && ((Utf8Slice) value).isReused()) {
+                bytes += ((Utf8Slice) value).byteLength();
+            }
+        }
+        // one array for all of the row's strings: a copy costs one allocation, not one per string
+        byte[] strings = bytes == 0 ? null : new byte[bytes];
+        int used = 0;
+        for (int i = 0; i < references.length; i++) {
+            Object value = references[i];
+            if (value instanceof Utf8Slice && ((Utf8Slice) value).isReused()) {
+                Utf8Slice slice = (Utf8Slice) value;
+                int length = slice.byteLength();
+                System.arraycopy(slice.array(), slice.offset(), strings, used, length);
+                copy.references[i] = Utf8Slice.wrap(strings, used, length);
+                used += length;
+            } else if (value instanceof Row) {
+                copy.references[i] = ((Row) value).copy();
+            } else {
+                copy.references[i] = value;
+            }
+        }
         copy.copyOrigin(this);
         copy.kind = kind;
         return copy;

@@ -13,14 +13,44 @@ import java.util.Arrays;
  *
  * <p>Equality and hash code are by content and agree across slices of different arrays; a slice is
  * never equal to a {@link String} (use {@link #contentEquals(CharSequence)}).
+ *
+ * <p>Slices made by {@link #wrap} and {@link #of} never change. A row's decoder instead fills the
+ * row's own slices ({@link Row#setString}), which it points at the next record's bytes each time:
+ * such a slice is {@link #isReused() reused}, and whatever keeps a value beyond the current record
+ * keeps {@link #copy()} or {@link #toString()} of it, never the slice ({@link Row#copy()} and
+ * {@link Row#detach()} do so).
  */
 public final class Utf8Slice implements CharSequence, Comparable<Utf8Slice> {
-    private final byte[] bytes;
-    private final int offset;
-    private final int length;
+    private byte[] bytes;
+    private int offset;
+    private int length;
     private String string;
+    private final boolean reused;
+
+    private Utf8Slice(byte[] bytes, int offset, int length, boolean reused) {
+        this.reused = reused;
+        point(bytes, offset, length);
+    }
 
     private Utf8Slice(byte[] bytes, int offset, int length) {
+        this(bytes, offset, length, false);
+    }
+
+    /** A slice that a row reuses for every record it is filled with; see {@link Row#setString}. */
+    static Utf8Slice reusable(byte[] bytes, int offset, int length) {
+        return new Utf8Slice(bytes, offset, length, true);
+    }
+
+    /** Points a {@link #reusable} slice at other bytes: only its row does, for the next record. */
+    void repoint(byte[] bytes, int offset, int length) {
+        if (!reused) {
+            throw new IllegalStateException("Cannot repoint a slice that is not a row's reused slice");
+        }
+        point(bytes, offset, length);
+        this.string = null;
+    }
+
+    private void point(byte[] bytes, int offset, int length) {
         if (offset < 0 || length < 0 || offset + length > bytes.length) {
             throw new IndexOutOfBoundsException(
                     "slice [" + offset + ", " + (offset + length) + ") outside array of " + bytes.length);
@@ -28,6 +58,14 @@ public final class Utf8Slice implements CharSequence, Comparable<Utf8Slice> {
         this.bytes = bytes;
         this.offset = offset;
         this.length = length;
+    }
+
+    /**
+     * Whether this is a row's reused slice, which the row's next record changes: keep {@link
+     * #copy()} of it, never the slice itself, past the current record.
+     */
+    public boolean isReused() {
+        return reused;
     }
 
     /** A slice over {@code bytes[offset, offset + length)}; the array is shared, not copied. */
@@ -57,9 +95,12 @@ public final class Utf8Slice implements CharSequence, Comparable<Utf8Slice> {
         return length;
     }
 
-    /** A slice that owns exactly its bytes, releasing whatever larger buffer this one points into. */
+    /**
+     * A slice that owns exactly its bytes, releasing whatever larger buffer this one points into, and
+     * that never changes: safe to keep beyond the current record.
+     */
     public Utf8Slice copy() {
-        if (offset == 0 && length == bytes.length) {
+        if (!reused && offset == 0 && length == bytes.length) {
             return this;
         }
         Utf8Slice copy = new Utf8Slice(Arrays.copyOfRange(bytes, offset, offset + length), 0, length);
