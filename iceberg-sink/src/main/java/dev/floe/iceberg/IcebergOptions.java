@@ -53,12 +53,15 @@ public final class IcebergOptions {
 
     public static final ConfigOption<String> TABLE = ConfigOption.string("table")
             .required()
+            // ${topic} and ${column} are the router's, not environment variables
+            .template()
             .constraint(
                     name -> TableRouter.check(name) == null, "namespace.table, optionally with ${topic} or ${column}")
             .description("The table, as namespace.table; or a template that routes each record to a table of its own,"
                     + " with ${topic} for the record's topic and ${column} for a top-level column's value (raw.${topic},"
                     + " sales.orders_${country}): values are lower-cased and every character other than a letter, a"
-                    + " digit or _ becomes _. Tables are created as they are first needed and committed independently");
+                    + " digit or _ becomes _. Tables are created as they are first needed and committed independently."
+                    + " Environment variables are not substituted in this key: its ${...} are the template's");
 
     public static final ConfigOption<List<String>> FORMER_IDS = ConfigOption.of("formerIds", ValueType.STRING_LIST)
             .defaultValue(List.of())

@@ -102,6 +102,11 @@ final class IcebergSink implements Sink {
         return clock;
     }
 
+    /** Told of commits, freshness and writers' open files, for metrics. */
+    CommitObserver observer() {
+        return observer;
+    }
+
     /** The table called {@code name}, not yet loaded. */
     TableTarget target(String name) {
         TableTarget known = targets.get(name);

@@ -30,6 +30,7 @@ final class IcebergSinkWriter implements SinkWriter {
         this.router = sink.router();
         this.openFiles =
                 new OpenFiles(sink.config().maxOpenFiles(), sink.config().sortBufferRows());
+        sink.observer().openFiles(subtask, openFiles::open, openFiles::mostOpen);
     }
 
     @Override

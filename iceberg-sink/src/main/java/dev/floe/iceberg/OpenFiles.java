@@ -9,8 +9,9 @@ final class OpenFiles {
     private final int bound;
     private final long bufferBound;
     private final Entry head = new Entry();
-    private int open;
-    private int mostOpen;
+    // written by the writer's thread only when a file opens or closes; volatile for metrics scrapes
+    private volatile int open;
+    private volatile int mostOpen;
     private long buffered;
     private long mostBuffered;
 

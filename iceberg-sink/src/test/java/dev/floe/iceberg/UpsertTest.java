@@ -13,9 +13,14 @@ import dev.floe.engine.spi.sink.SinkWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileContent;
+import org.apache.iceberg.FileScanTask;
+import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -45,8 +50,25 @@ class UpsertTest {
     }
 
     private static TableConfig upsert(String table, List<String> partitionBy, List<String> key, int bufferRows) {
+        return upsert(table, 2, partitionBy, key, bufferRows);
+    }
+
+    private static TableConfig upsert(
+            String table, int formatVersion, List<String> partitionBy, List<String> key, int bufferRows) {
         return new TableConfig(
-                table, partitionBy, 2, 0, 64, Map.of(), true, List.of(), List.of(), bufferRows, true, key, "note = D");
+                table,
+                partitionBy,
+                formatVersion,
+                0,
+                64,
+                Map.of(),
+                true,
+                List.of(),
+                List.of(),
+                bufferRows,
+                true,
+                key,
+                "note = D");
     }
 
     private void write(IcebergSink sink, SinkWriter writer, long id, String country, String note) {
@@ -132,6 +154,58 @@ class UpsertTest {
         assertThat(snapshots.get(0).summary().get("added-equality-deletes")).isEqualTo("100");
         assertThat(snapshots.get(2).summary().get("added-records")).isNull();
         assertThat(snapshots.get(2).summary().get("added-equality-deletes")).isEqualTo("2");
+    }
+
+    /**
+     * Format v3 accepts position deletes only as deletion vectors (Iceberg refuses a v2 position
+     * delete file in a v3 commit). An upsert checkpoint needs none: a key's earlier rows of the same
+     * checkpoint are replaced in memory, never written, so only equality deletes (allowed on v3)
+     * hide the key's rows of earlier checkpoints.
+     */
+    @Test
+    void aFormatVersion3TableTakesUpsertsAsEqualityDeletesOnlyAndReadsBackTheFinalState() {
+        IcebergSink sink = fixture.open("up", upsert("shop.latest_v3", 3, List.of(), List.of("id"), 1000));
+        SinkWriter writer = sink.createWriter(0);
+        Map<Long, String> expected = new TreeMap<>();
+        for (long id = 0; id < 50; id++) {
+            write(sink, writer, id, "FR", "a" + id);
+            expected.put(id, "a" + id);
+        }
+        // deleted and updated within the checkpoint that wrote them: never reach a file
+        write(sink, writer, 3, "FR", "D");
+        expected.remove(3L);
+        write(sink, writer, 4, "FR", "b4");
+        expected.put(4L, "b4");
+        prepare(sink, writer, 1, 0);
+        sink.committer().commit(1);
+        long second = offset;
+        // keys of the first checkpoint updated and deleted
+        for (long id = 10; id < 20; id++) {
+            write(sink, writer, id, "FR", "c" + id);
+            expected.put(id, "c" + id);
+        }
+        write(sink, writer, 30, "FR", "D");
+        expected.remove(30L);
+        prepare(sink, writer, 2, second);
+        sink.committer().commit(2);
+
+        Table table = fixture.load("shop.latest_v3");
+        assertThat(((HasTableOperations) table).operations().current().formatVersion())
+                .isEqualTo(3);
+        assertThat(rows("shop.latest_v3")).isEqualTo(expected);
+        List<DeleteFile> deletes = new ArrayList<>();
+        try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+            tasks.forEach(task -> deletes.addAll(task.deletes()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        assertThat(deletes)
+                .isNotEmpty()
+                .allSatisfy(file -> assertThat(file.content()).isEqualTo(FileContent.EQUALITY_DELETES));
+        assertThat(table.currentSnapshot().summary())
+                .containsEntry("added-equality-deletes", "11")
+                .doesNotContainKey("added-position-deletes")
+                .doesNotContainKey("added-dvs");
     }
 
     @Test

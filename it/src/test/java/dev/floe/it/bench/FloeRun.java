@@ -226,6 +226,6 @@ final class FloeRun {
                         PIPELINE,
                         settings.parallelism,
                         TABLE,
-                        settings.workload.equals("window") ? WINDOW_MAPPING : "");
+                        settings.workload.equals("window") ? WINDOW_MAPPING : settings.sinkOptions());
     }
 }

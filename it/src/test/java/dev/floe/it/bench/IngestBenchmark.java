@@ -68,6 +68,11 @@ public final class IngestBenchmark {
         json.put("partitions", settings.partitions);
         json.put("parallelism", settings.parallelism);
         json.put("checkpointInterval", settings.interval);
+        json.put("workload", settings.workload);
+        json.put("partitionBy", settings.partitionBy);
+        if (settings.workload.equals("upsert")) {
+            json.put("upsertKey", settings.upsertKey);
+        }
         json.put("availableProcessors", Runtime.getRuntime().availableProcessors());
         json.put("loadAverageAtStart", loadAverage());
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(directory.resolve("kafka"));
@@ -112,7 +117,7 @@ public final class IngestBenchmark {
                             settings,
                             runDirectory,
                             settings.javaOptions(runDirectory));
-                    RunFigures result = RunFigures.of(measured);
+                    RunFigures result = RunFigures.of(measured, produced.produced());
                     result.print(bytesPerRecord);
                     figures.add(result);
                     ObjectNode node = runs.addObject();
@@ -190,6 +195,12 @@ public final class IngestBenchmark {
         node.put("commitLatencyP99Millis", median(runs, RunFigures::commitLatencyP99Millis));
         node.put("files", median(runs, r -> r.files()));
         node.put("fileBytes", median(runs, r -> r.fileBytes()));
+        node.put("filesPerCommit", median(runs, RunFigures::filesPerCommit));
+        node.put("bytesPerFile", median(runs, RunFigures::bytesPerFile));
+        // load-independent: how the table's layout comes out of the workload and its partition spec
+        System.out.printf(
+                "  %.1f files a commit, %,.0f bytes a file (data and delete files)%n",
+                median(runs, RunFigures::filesPerCommit), median(runs, RunFigures::bytesPerFile));
         node.put("steadyFractionOfRawConsumer", steady / raw.recordsPerSecond());
         node.put("steadyFractionOfDecodeEncodeBound", steady / encodeBound);
         node.put("steadyCpuOverDecodeEncodeCpu", steadyCpu / encode.cpuSecondsPerMillion());
@@ -255,14 +266,41 @@ public final class IngestBenchmark {
         int parallelism = 2;
         int runs = 1;
         String interval = "10s";
-        /** append: the orders as they are; window: a 1-minute tumbling window per customer. */
+        /**
+         * append: the orders as they are; window: a 1-minute tumbling window per customer; upsert: an
+         * upsert table keyed by {@link #upsertKey}.
+         */
         String workload = "append";
+        /** The table's partition spec, as the sink's partitionBy list (none: unpartitioned). */
+        String partitionBy;
+        /**
+         * The upsert workload's identifier fields: columns of the orders that are required and keep a
+         * key's records in one Kafka partition (the topic is keyed by customer_id), so customer_id
+         * and another column; customer_id,country gives about 130,000 keys over a million orders.
+         */
+        String upsertKey = "customer_id,country";
 
         boolean untilEnd;
 
         /** Whether the run reads to the end of the topic and is timed to the process's exit. */
         boolean untilEnd() {
-            return untilEnd || workload.equals("window");
+            return untilEnd || !workload.equals("append");
+        }
+
+        /** The sink's lines beyond its table, at the sink's indentation. */
+        String sinkOptions() {
+            StringBuilder yaml = new StringBuilder();
+            if (partitionBy != null) {
+                yaml.append("      partitionBy: ['")
+                        .append(String.join("', '", partitionBy.split(";")))
+                        .append("']\n");
+            }
+            if (workload.equals("upsert")) {
+                yaml.append("      mode: upsert\n      identifierFields: [")
+                        .append(upsertKey)
+                        .append("]\n");
+            }
+            return yaml.toString();
         }
 
         String javaOptions = "-Xms256m -Xmx2g -XX:+UseG1GC";
@@ -305,10 +343,16 @@ public final class IngestBenchmark {
                         settings.javaOptions = value;
                         break;
                     case "--workload":
-                        if (!value.equals("append") && !value.equals("window")) {
-                            throw new IllegalArgumentException("--workload is append or window, not " + value);
+                        if (!List.of("append", "window", "upsert").contains(value)) {
+                            throw new IllegalArgumentException("--workload is append, window or upsert, not " + value);
                         }
                         settings.workload = value;
+                        break;
+                    case "--partition-by":
+                        settings.partitionBy = value;
+                        break;
+                    case "--upsert-key":
+                        settings.upsertKey = value;
                         break;
                     case "--until-end":
                         settings.untilEnd = true;
@@ -327,7 +371,8 @@ public final class IngestBenchmark {
                         throw new IllegalArgumentException("unknown option " + args[i] + "; options: --records N"
                                 + " --partitions N --parallelism N --runs N --checkpoint-interval 10s"
                                 + " --java-options '...' --profiler /path/libasyncProfiler.so --floe bin/floe[,bin/floe]"
-                                + " --workload append|window --until-end");
+                                + " --workload append|window|upsert --partition-by 'hour(event_time);...'"
+                                + " --upsert-key customer_id,country --until-end");
                 }
             }
             return settings;

@@ -20,6 +20,7 @@ import org.apache.iceberg.Snapshot;
 record RunFigures(
         String distribution,
         long records,
+        long rows,
         double seconds,
         double recordsPerSecond,
         double ingestRecordsPerSecond,
@@ -34,6 +35,7 @@ record RunFigures(
         long peakRssBytes,
         int commits,
         long files,
+        long deleteFiles,
         long fileBytes,
         double commitLatencyP50Millis,
         double commitLatencyP99Millis,
@@ -41,14 +43,22 @@ record RunFigures(
     private static final double STEADY_FROM = 0.2;
     private static final double STEADY_TO = 0.9;
 
-    static RunFigures of(FloeRun.Measured run) {
-        long records = 0;
+    /**
+     * The figures of {@code run}, which read {@code records} records from the topic: rates are of
+     * records read, whatever the table made of them (an append table a row each, an upsert table a
+     * row per key and checkpoint, a window table a row per window).
+     */
+    static RunFigures of(FloeRun.Measured run, long records) {
+        long rows = 0;
         long files = 0;
+        long deleteFiles = 0;
         long fileBytes = 0;
         for (Snapshot snapshot : run.snapshots()) {
             Map<String, String> summary = snapshot.summary();
-            records += Long.parseLong(summary.getOrDefault("added-records", "0"));
+            rows += Long.parseLong(summary.getOrDefault("added-records", "0"));
             files += Long.parseLong(summary.getOrDefault("added-data-files", "0"));
+            deleteFiles += Long.parseLong(summary.getOrDefault("added-delete-files", "0"));
+            // data and delete files alike
             fileBytes += Long.parseLong(summary.getOrDefault("added-files-size", "0"));
         }
         double seconds = run.elapsed().toNanos() / 1e9;
@@ -81,6 +91,7 @@ record RunFigures(
         return new RunFigures(
                 run.distribution(),
                 records,
+                rows,
                 seconds,
                 records / seconds,
                 ingestRate,
@@ -95,6 +106,7 @@ record RunFigures(
                 run.peakRss(),
                 run.snapshots().size(),
                 files,
+                deleteFiles,
                 fileBytes,
                 percentile(latencies, 0.5),
                 percentile(latencies, 0.99),
@@ -142,11 +154,15 @@ record RunFigures(
                 "    steady state from %,d ms to %,d ms after the process started (jfrconv --from/--to)%n",
                 steadyFromMillis, steadyToMillis);
         System.out.printf(
-                "    %d commits, %d files, %.1f MB (%.2f MB a file), commit latency p50 %.0f ms, p99 %.0f ms%n",
+                "    %d commits, %d data files and %d delete files (%.1f files a commit), %.1f MB (%.3f MB a file),"
+                        + " %,d rows added; commit latency p50 %.0f ms, p99 %.0f ms%n",
                 commits,
                 files,
+                deleteFiles,
+                filesPerCommit(),
                 fileBytes / 1e6,
-                files == 0 ? 0 : fileBytes / 1e6 / files,
+                bytesPerFile() / 1e6,
+                rows,
                 commitLatencyP50Millis,
                 commitLatencyP99Millis);
         StringBuilder threads = new StringBuilder("    CPU by thread:");
@@ -155,6 +171,17 @@ record RunFigures(
                 .limit(6)
                 .forEach(entry -> threads.append(String.format(" %s %.1f s;", entry.getKey(), entry.getValue() / 1e9)));
         System.out.println(threads);
+    }
+
+    /** Data and delete files a commit added, on average. */
+    double filesPerCommit() {
+        return commits == 0 ? 0 : (double) (files + deleteFiles) / commits;
+    }
+
+    /** Bytes a file added, data and delete files alike. */
+    double bytesPerFile() {
+        long all = files + deleteFiles;
+        return all == 0 ? 0 : (double) fileBytes / all;
     }
 
     void write(ObjectNode node) {
@@ -174,6 +201,10 @@ record RunFigures(
         node.put("peakRssBytes", peakRssBytes);
         node.put("commits", commits);
         node.put("files", files);
+        node.put("deleteFiles", deleteFiles);
+        node.put("rows", rows);
+        node.put("filesPerCommit", filesPerCommit());
+        node.put("bytesPerFile", bytesPerFile());
         node.put("fileBytes", fileBytes);
         node.put("commitLatencyP50Millis", commitLatencyP50Millis);
         node.put("commitLatencyP99Millis", commitLatencyP99Millis);

@@ -116,7 +116,9 @@ final class ValidatedSection implements ConfigSection {
     private <T> void convert(ConfigOption<T> option, YamlTree.Node value, Function<String, String> variables) {
         Object raw = value.plain();
         try {
-            raw = substitute(raw, variables);
+            if (!option.template()) {
+                raw = substitute(raw, variables);
+            }
             T converted = option.type().convert(raw);
             String violation = option.check(converted);
             if (violation != null) {

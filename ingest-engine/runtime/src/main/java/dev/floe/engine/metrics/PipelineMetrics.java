@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -54,6 +55,8 @@ public final class PipelineMetrics implements CheckpointObserver, CommitObserver
     private volatile String commitProblem;
     /** Per table, when its oldest uncommitted row reached the sink (see {@link #freshness}). */
     private final Map<String, Supplier<Optional<Instant>>> uncommitted = new ConcurrentHashMap<>();
+    /** Per sink writer subtask, its open data files now and at most (see {@link #openFiles}). */
+    private final Map<Integer, WriterFiles> openFiles = new ConcurrentHashMap<>();
 
     public PipelineMetrics(String pipelineId, MeterRegistry registry, Clock clock) {
         this.pipelineId = pipelineId;
@@ -151,6 +154,37 @@ public final class PipelineMetrics implements CheckpointObserver, CommitObserver
                     .register(registry);
         }
     }
+
+    /**
+     * Registers the writer's open-file gauges once per subtask; a restarted pipeline's writer replaces
+     * what they read (its peak starts again from zero).
+     */
+    @Override
+    public void openFiles(int subtask, IntSupplier open, IntSupplier mostOpen) {
+        if (openFiles.put(subtask, new WriterFiles(open, mostOpen)) == null) {
+            Tags subtaskTags = tags.and("subtask", Integer.toString(subtask));
+            Gauge.builder("floe.sink.open.files", this, metrics -> metrics.openFiles(subtask, false))
+                    .description("Data files the sink writer of the subtask holds open now, over every table")
+                    .tags(subtaskTags)
+                    .register(registry);
+            Gauge.builder("floe.sink.open.files.max", this, metrics -> metrics.openFiles(subtask, true))
+                    .description("The most data files the sink writer of the subtask held open at once since it"
+                            + " started: never above the sink's maxOpenFiles")
+                    .tags(subtaskTags)
+                    .register(registry);
+        }
+    }
+
+    /** The open data files of the writer of {@code subtask}: now, or the most at once. */
+    private double openFiles(int subtask, boolean most) {
+        WriterFiles files = openFiles.get(subtask);
+        if (files == null) {
+            return Double.NaN;
+        }
+        return most ? files.mostOpen().getAsInt() : files.open().getAsInt();
+    }
+
+    private record WriterFiles(IntSupplier open, IntSupplier mostOpen) {}
 
     /** The freshness of {@code table} now, in seconds. */
     public double freshnessSeconds(String table) {

@@ -26,6 +26,7 @@ public final class ConfigOption<T> {
     private final T defaultValue;
     private final boolean required;
     private final boolean secret;
+    private final boolean template;
     private final String description;
     private final Predicate<T> constraint;
     private final String constraintText;
@@ -38,6 +39,7 @@ public final class ConfigOption<T> {
         this.defaultValue = builder.defaultValue;
         this.required = builder.required;
         this.secret = builder.secret;
+        this.template = builder.template;
         this.description = Objects.requireNonNull(builder.description, "description of " + builder.key);
         this.constraint = builder.constraint;
         this.constraintText = builder.constraintText;
@@ -96,6 +98,14 @@ public final class ConfigOption<T> {
         return secret;
     }
 
+    /**
+     * A template's {@code ${name}} placeholders are its own (filled in per record, such as a routed
+     * table's {@code ${topic}}), so environment variables are not substituted in its value.
+     */
+    public boolean template() {
+        return template;
+    }
+
     public String description() {
         return description;
     }
@@ -127,6 +137,7 @@ public final class ConfigOption<T> {
         private T defaultValue;
         private boolean required;
         private boolean secret;
+        private boolean template;
         private String description;
         private Predicate<T> constraint;
         private String constraintText;
@@ -150,6 +161,12 @@ public final class ConfigOption<T> {
 
         public Builder<T> secret() {
             this.secret = true;
+            return this;
+        }
+
+        /** The value is a template with {@code ${name}} placeholders of its own: see {@link #template()}. */
+        public Builder<T> template() {
+            this.template = true;
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.floe.engine.spi.sink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -32,4 +33,12 @@ public interface CommitObserver {
      * when metrics are scraped, from any thread.
      */
     default void freshness(String table, Supplier<Optional<Instant>> oldestUncommitted) {}
+
+    /**
+     * How to read the open data files of writer {@code subtask}: {@code open} answers how many it
+     * holds now, {@code mostOpen} the most it held at once since it was created. Told once per
+     * writer (a restarted pipeline's new writer tells it again); read when metrics are scraped, from
+     * any thread, so the answers may lag the writer's thread slightly.
+     */
+    default void openFiles(int subtask, IntSupplier open, IntSupplier mostOpen) {}
 }
