@@ -23,13 +23,16 @@ import dev.floe.engine.spi.error.FatalException;
 import dev.floe.engine.spi.error.RetriableException;
 import dev.floe.engine.spi.row.Row;
 import dev.floe.engine.spi.sink.SourceOffsets;
+import dev.floe.engine.spi.sink.SourcePartition;
 import dev.floe.engine.spi.sink.WriteResult;
 import dev.floe.engine.time.SourceEventTime;
 import dev.floe.engine.time.WatermarkTracker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -417,7 +420,7 @@ final class SourceSubtask implements Runnable {
      * would cover what the table does not hold).
      */
     private SourceOffsets atMostEnds(SourceOffsets positions) {
-        java.util.Map<dev.floe.engine.spi.sink.SourcePartition, Long> clamped = new java.util.HashMap<>();
+        Map<SourcePartition, Long> clamped = new HashMap<>();
         positions
                 .asMap()
                 .forEach((partition, position) -> clamped.put(
