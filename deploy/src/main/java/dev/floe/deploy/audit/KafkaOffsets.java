@@ -1,5 +1,6 @@
 package dev.floe.deploy.audit;
 
+import dev.floe.deploy.kafka.ReadCommittedConsumer;
 import dev.floe.engine.config.KafkaConfig;
 import dev.floe.engine.deadletter.KafkaDeadLetterPublisher;
 import dev.floe.engine.spi.sink.SourcePartition;
@@ -12,15 +13,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * What Kafka says about source partitions, read with a read-committed consumer that joins no
@@ -33,16 +31,7 @@ final class KafkaOffsets implements AutoCloseable {
     private final Duration timeout;
 
     KafkaOffsets(KafkaConfig config, Duration timeout) {
-        Properties properties = new Properties();
-        properties.putAll(config.properties());
-        properties.putAll(config.consumer());
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "floe-audit");
-        properties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
-        this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = ReadCommittedConsumer.open(config, timeout, "floe-audit");
         this.timeout = timeout;
     }
 

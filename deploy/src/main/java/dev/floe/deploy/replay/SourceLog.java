@@ -1,5 +1,6 @@
 package dev.floe.deploy.replay;
 
+import dev.floe.deploy.kafka.ReadCommittedConsumer;
 import dev.floe.engine.config.KafkaConfig;
 import dev.floe.engine.config.SourceConfig;
 import dev.floe.engine.spi.sink.SourcePartition;
@@ -10,13 +11,10 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** What Kafka says of a pipeline's source partitions: which there are, where they begin and end, and offsets by time. */
 final class SourceLog implements AutoCloseable {
@@ -24,16 +22,7 @@ final class SourceLog implements AutoCloseable {
     private final Duration timeout;
 
     SourceLog(KafkaConfig config, Duration timeout) {
-        Properties properties = new Properties();
-        properties.putAll(config.properties());
-        properties.putAll(config.consumer());
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        properties.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "floe-replay");
-        properties.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
-        this.consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = ReadCommittedConsumer.open(config, timeout, "floe-replay");
         this.timeout = timeout;
     }
 
