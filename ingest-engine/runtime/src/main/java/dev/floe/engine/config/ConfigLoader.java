@@ -435,7 +435,8 @@ public final class ConfigLoader {
                 startTimestamp,
                 SourceOffsets.of(offsets),
                 group == null ? "floe-" + id : group,
-                source.get(EngineOptions.FORMAT));
+                source.get(EngineOptions.FORMAT),
+                SourceOffsets.empty());
     }
 
     /** The environment, for {@code ${NAME}} references. */

@@ -48,27 +48,6 @@ public record SourceConfig(
         }
     }
 
-    public SourceConfig(
-            List<String> topics,
-            Pattern topicPattern,
-            Duration discoveryInterval,
-            EngineOptions.StartPosition startFrom,
-            Instant startTimestamp,
-            SourceOffsets startOffsets,
-            String groupId,
-            EngineOptions.SourceFormat format) {
-        this(
-                topics,
-                topicPattern,
-                discoveryInterval,
-                startFrom,
-                startTimestamp,
-                startOffsets,
-                groupId,
-                format,
-                SourceOffsets.empty());
-    }
-
     /** A source of Avro rows. */
     public SourceConfig(
             List<String> topics,
@@ -86,7 +65,8 @@ public record SourceConfig(
                 startTimestamp,
                 startOffsets,
                 groupId,
-                EngineOptions.SourceFormat.AVRO);
+                EngineOptions.SourceFormat.AVRO,
+                SourceOffsets.empty());
     }
 
     /** The same source with values of {@code value}'s format. */
