@@ -15,8 +15,10 @@ import java.util.Objects;
  * @param writeBuffer the size of one RocksDB write buffer (memtable); what is in the write buffers
  *     when a checkpoint's barrier arrives is flushed while the subtask waits, so this bounds the
  *     checkpoint's stall
+ * @param cache the bytes of value and map entries each keyed subtask of the RocksDB backend keeps
+ *     in a write-back cache on the heap; zero for none
  */
-public record StateConfig(Backend backend, DataSize memory, Path directory, DataSize writeBuffer) {
+public record StateConfig(Backend backend, DataSize memory, Path directory, DataSize writeBuffer, DataSize cache) {
     /** The smallest memory bound: RocksDB needs a few write buffers and a little cache. */
     public static final DataSize MIN_MEMORY = DataSize.ofMegabytes(16);
 
@@ -28,6 +30,9 @@ public record StateConfig(Backend backend, DataSize memory, Path directory, Data
 
     /** The default write buffer size. */
     public static final DataSize DEFAULT_WRITE_BUFFER = DataSize.ofMegabytes(8);
+
+    /** The default bound of each keyed subtask's write-back cache. */
+    public static final DataSize DEFAULT_CACHE = DataSize.ofMegabytes(16);
 
     /** The keyed state backends there are. */
     public enum Backend {
@@ -42,6 +47,7 @@ public record StateConfig(Backend backend, DataSize memory, Path directory, Data
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(writeBuffer, "writeBuffer");
+        Objects.requireNonNull(cache, "cache");
         if (memory.compareTo(MIN_MEMORY) < 0) {
             throw new IllegalArgumentException("state memory must be at least " + MIN_MEMORY + ": " + memory);
         }
@@ -54,7 +60,8 @@ public record StateConfig(Backend backend, DataSize memory, Path directory, Data
 
     /** RocksDB with the default memory, in {@link #defaultDirectory()}. */
     public static StateConfig defaults() {
-        return new StateConfig(Backend.ROCKSDB, DEFAULT_MEMORY, defaultDirectory(), DEFAULT_WRITE_BUFFER);
+        return new StateConfig(
+                Backend.ROCKSDB, DEFAULT_MEMORY, defaultDirectory(), DEFAULT_WRITE_BUFFER, DEFAULT_CACHE);
     }
 
     /** {@code floe-state} in the JVM's temporary directory ({@code java.io.tmpdir}). */
@@ -63,18 +70,22 @@ public record StateConfig(Backend backend, DataSize memory, Path directory, Data
     }
 
     public StateConfig withBackend(Backend newBackend) {
-        return new StateConfig(newBackend, memory, directory, writeBuffer);
+        return new StateConfig(newBackend, memory, directory, writeBuffer, cache);
     }
 
     public StateConfig withMemory(DataSize newMemory) {
-        return new StateConfig(backend, newMemory, directory, writeBuffer);
+        return new StateConfig(backend, newMemory, directory, writeBuffer, cache);
     }
 
     public StateConfig withDirectory(Path newDirectory) {
-        return new StateConfig(backend, memory, newDirectory, writeBuffer);
+        return new StateConfig(backend, memory, newDirectory, writeBuffer, cache);
     }
 
     public StateConfig withWriteBuffer(DataSize newWriteBuffer) {
-        return new StateConfig(backend, memory, directory, newWriteBuffer);
+        return new StateConfig(backend, memory, directory, newWriteBuffer, cache);
+    }
+
+    public StateConfig withCache(DataSize newCache) {
+        return new StateConfig(backend, memory, directory, writeBuffer, newCache);
     }
 }

@@ -35,6 +35,13 @@ public final class StateOptions {
                     + " waits: smaller buffers mean a shorter stall, larger ones fewer background flushes and"
                     + " compactions");
 
+    public static final ConfigOption<DataSize> CACHE = ConfigOption.of("cache", ValueType.DATA_SIZE)
+            .defaultValue(StateConfig.DEFAULT_CACHE)
+            .description("The heap each keyed subtask of the rocksdb backend gives a write-back cache of value and"
+                    + " map state entries (a window's accumulator, a key's last value): entries read and written"
+                    + " again and again stay there, and RocksDB gets only their last write before a checkpoint or"
+                    + " an eviction (least recently used first). 0 turns it off");
+
     public static final ConfigOption<String> DIRECTORY = ConfigOption.string("directory")
             .description("Where RocksDB keeps its working files (a fast local disk); nothing in it survives a"
                     + " restart, which restores from the latest checkpoint. Default: floe-state in the JVM's"
@@ -43,7 +50,7 @@ public final class StateOptions {
     public static final ConfigSpec STATE = ConfigSpec.of(
             "state",
             "Where a pipeline keeps its keyed state, and within what bounds",
-            List.of(BACKEND, MEMORY, WRITE_BUFFER, DIRECTORY));
+            List.of(BACKEND, MEMORY, WRITE_BUFFER, CACHE, DIRECTORY));
 
     public static final ConfigOption<ConfigSection> SECTION =
             ConfigOption.section("state", STATE).description(STATE.description());
@@ -59,6 +66,7 @@ public final class StateOptions {
                 section.problem(DIRECTORY, "'" + directory + "' is not a path: " + e.getMessage());
             }
         }
-        return new StateConfig(section.get(BACKEND), section.get(MEMORY), path, section.get(WRITE_BUFFER));
+        return new StateConfig(
+                section.get(BACKEND), section.get(MEMORY), path, section.get(WRITE_BUFFER), section.get(CACHE));
     }
 }

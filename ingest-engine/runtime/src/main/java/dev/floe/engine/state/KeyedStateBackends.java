@@ -70,7 +70,13 @@ public final class KeyedStateBackends implements AutoCloseable {
         KeyedStateBackend backend = resources == null
                 ? new HeapKeyedStateBackend(owner, range, clock, uploads)
                 : new RocksDbKeyedStateBackend(
-                        owner, range, clock, uploads, resources, workingDirectory.resolve(Integer.toString(subtask)));
+                        owner,
+                        range,
+                        clock,
+                        uploads,
+                        resources,
+                        workingDirectory.resolve(Integer.toString(subtask)),
+                        config.cache().bytes());
         created.add(backend);
         return backend;
     }

@@ -45,6 +45,7 @@ public final class RocksDbKeyedStateBackend implements KeyedStateBackend {
     private final Path databaseDirectory;
     private final RocksDbSnapshots snapshots;
     private final RocksDbTtlSweep sweep;
+    private final RocksDbWriteCache cache;
     private RocksDbStore store;
     private RocksDbTimers timers;
     private boolean declared;
@@ -64,6 +65,7 @@ public final class RocksDbKeyedStateBackend implements KeyedStateBackend {
      * @param uploads where snapshots are written to storage
      * @param resources the cache and options shared with the pipeline's other backends
      * @param workingDirectory a directory of its own, deleted on close
+     * @param cacheBytes the bound of its write-back cache of value and map entries; 0 for none
      */
     RocksDbKeyedStateBackend(
             String owner,
@@ -71,7 +73,8 @@ public final class RocksDbKeyedStateBackend implements KeyedStateBackend {
             Clock clock,
             Executor uploads,
             RocksDbResources resources,
-            Path workingDirectory) {
+            Path workingDirectory,
+            long cacheBytes) {
         if (range.end() > RocksDbKeys.MAX_KEY_GROUPS) {
             throw new IllegalArgumentException("Cannot hold key groups " + range + " in the RocksDB state of " + owner
                     + ": it holds at most " + RocksDbKeys.MAX_KEY_GROUPS + " key groups (the max parallelism)");
@@ -85,6 +88,17 @@ public final class RocksDbKeyedStateBackend implements KeyedStateBackend {
         this.sweep = new RocksDbTtlSweep();
         this.store = RocksDbStore.open(owner, databaseDirectory, resources);
         this.timers = RocksDbTimers.empty(this, store);
+        this.cache = new RocksDbWriteCache(cacheBytes, new RocksDbWriteCache.Store() {
+            @Override
+            public void put(RocksDbState state, byte[] key, byte[] stored) {
+                putStored(state, key, key.length, stored, stored.length);
+            }
+
+            @Override
+            public void delete(RocksDbState state, byte[] key) {
+                deleteStored(state, key, key.length);
+            }
+        });
     }
 
     String owner() {
@@ -263,12 +277,23 @@ public final class RocksDbKeyedStateBackend implements KeyedStateBackend {
         return java.util.Arrays.copyOf(keyBuffer, prefixLength);
     }
 
+    /**
+     * The live stored value of {@code key}'s first {@code length} bytes in {@code state}, or null;
+     * an expired one is deleted. Value and map entries go through the write-back cache.
+     */
     byte[] read(RocksDbState state, byte[] key, int length) {
+        boolean cached = cacheable(state);
         byte[] stored;
-        try {
-            stored = store.database().get(state.column(), store.readOptions(), key, 0, length);
-        } catch (RocksDBException e) {
-            throw store.failure("read state '" + state.name() + "' of", e);
+        if (cached) {
+            RocksDbWriteCache.Entry entry = cache.get(state, key, length);
+            if (entry != null) {
+                stored = entry.stored;
+            } else {
+                stored = readStored(state, key, length);
+                cache.loaded(state, key, length, stored);
+            }
+        } else {
+            stored = readStored(state, key, length);
         }
         if (stored != null && RocksDbValues.expired(state.meta(), stored, clock.millis())) {
             delete(state, key, length);
@@ -278,20 +303,61 @@ public final class RocksDbKeyedStateBackend implements KeyedStateBackend {
     }
 
     void write(RocksDbState state, byte[] key, int length, byte[] serialized) {
+        if (cacheable(state)) {
+            cache.write(state, key, length, clock.millis(), serialized);
+            return;
+        }
         int size = 8 + serialized.length;
         if (size > valueBuffer.length) {
             valueBuffer = new byte[Math.max(size, 2 * valueBuffer.length)];
         }
         RocksDbKeys.writeLong(valueBuffer, 0, clock.millis());
         System.arraycopy(serialized, 0, valueBuffer, 8, serialized.length);
+        putStored(state, key, length, valueBuffer, size);
+    }
+
+    void delete(RocksDbState state, byte[] key, int length) {
+        if (cacheable(state)) {
+            cache.delete(state, key, length);
+        } else {
+            deleteStored(state, key, length);
+        }
+    }
+
+    /** Whether {@code state}'s entries go through the cache: lists are merged in RocksDB, so not theirs. */
+    private boolean cacheable(RocksDbState state) {
+        return cache.enabled() && state.meta().kind() != StateMeta.Kind.LIST;
+    }
+
+    /**
+     * Writes what the cache holds changed to RocksDB: before RocksDB's own view of the states is
+     * read (an iteration, a snapshot).
+     */
+    void flushCache() {
+        cache.flush();
+    }
+
+    RocksDbWriteCache cache() {
+        return cache;
+    }
+
+    private byte[] readStored(RocksDbState state, byte[] key, int length) {
         try {
-            store.database().put(state.column(), store.writeOptions(), key, 0, length, valueBuffer, 0, size);
+            return store.database().get(state.column(), store.readOptions(), key, 0, length);
+        } catch (RocksDBException e) {
+            throw store.failure("read state '" + state.name() + "' of", e);
+        }
+    }
+
+    private void putStored(RocksDbState state, byte[] key, int length, byte[] stored, int storedLength) {
+        try {
+            store.database().put(state.column(), store.writeOptions(), key, 0, length, stored, 0, storedLength);
         } catch (RocksDBException e) {
             throw store.failure("write state '" + state.name() + "' of", e);
         }
     }
 
-    void delete(RocksDbState state, byte[] key, int length) {
+    private void deleteStored(RocksDbState state, byte[] key, int length) {
         try {
             store.database().delete(state.column(), store.writeOptions(), key, 0, length);
         } catch (RocksDBException e) {
@@ -317,13 +383,14 @@ public final class RocksDbKeyedStateBackend implements KeyedStateBackend {
     @Override
     public void advanceProcessingTime(long now, TimerCallback callback) {
         timers.fire(RocksDbKeys.PROCESSING_TIME, now, callback);
-        sweep.sweepIfDue(store, clock.millis());
+        sweep.sweepIfDue(store, clock.millis(), cache::flush);
     }
 
     // snapshots
 
     @Override
     public CompletableFuture<KeyedStateHandle> snapshot(long checkpointId, CheckpointStorage storage) {
+        cache.flush();
         return snapshots.snapshot(store, checkpointId, storage);
     }
 
@@ -333,6 +400,7 @@ public final class RocksDbKeyedStateBackend implements KeyedStateBackend {
             throw new IllegalStateException("Cannot restore " + owner + " after its states were declared");
         }
         store.close();
+        cache.clear();
         RocksDbWorkingDirectory.deleteRecursively(databaseDirectory);
         store = new RocksDbRestore(owner, range, resources, clock, databaseDirectory)
                 .restore(handles, storage, snapshots);
@@ -341,11 +409,13 @@ public final class RocksDbKeyedStateBackend implements KeyedStateBackend {
 
     /** Compacts the database fully: what RocksDB does in the background, now (for tests). */
     void compact() {
+        cache.flush();
         store.compact();
     }
 
     /** The entries stored in {@code state}'s column family, expired or not (for tests). */
     long storedEntries(String state) {
+        cache.flush();
         long count = 0;
         try (org.rocksdb.RocksIterator iterator = store.iterator(store.state(state))) {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next()) {

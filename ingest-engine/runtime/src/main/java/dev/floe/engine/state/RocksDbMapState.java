@@ -60,6 +60,8 @@ final class RocksDbMapState<K, V> implements MapState<K, V> {
      * are deleted. Stops after {@code limit} entries.
      */
     private List<byte[][]> range(int limit) {
+        // the iteration reads RocksDB: what the cache holds changed must be there first
+        backend.flushCache();
         byte[] prefix = backend.currentPrefix();
         long now = backend.now();
         List<byte[][]> entries = new ArrayList<>();

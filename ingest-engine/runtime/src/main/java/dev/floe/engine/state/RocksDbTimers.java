@@ -1,6 +1,7 @@
 package dev.floe.engine.state;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -9,10 +10,12 @@ import org.rocksdb.RocksIterator;
  * The RocksDB backend's timers, in their own column family ordered by domain and time (see {@link
  * RocksDbKeys}), so that the next timer due is the first key and timers survive restarts.
  *
- * <p>Two numbers per domain keep the subtask's per-batch calls cheap: {@code next}, a time no
+ * <p>Two things per domain keep the subtask's per-batch calls cheap: {@code next}, a time no
  * pending timer is below ({@link Long#MIN_VALUE} when unknown), so that nothing is read while no
- * timer is due; and {@code floor}, where the next read seeks to, past the deletions of the timers
- * already fired.
+ * timer is due; and {@code floor}, no pending timer's key is below it (null: the domain's start),
+ * where the next read seeks to. It is the last fired timer's whole key, not its time: thousands of
+ * windows end at the same time, and a seek to that time would step over the deletions of all the
+ * timers of that time already fired, again for each batch.
  */
 final class RocksDbTimers implements dev.floe.engine.spi.state.TimerService {
     /** Due timers read per seek. */
@@ -23,7 +26,7 @@ final class RocksDbTimers implements dev.floe.engine.spi.state.TimerService {
     private final RocksDbKeyedStateBackend backend;
     private final RocksDbStore store;
     private final long[] next = new long[2];
-    private final long[] floor = {Long.MIN_VALUE, Long.MIN_VALUE};
+    private final byte[][] floor = new byte[2][];
     private long watermark = Long.MIN_VALUE;
     /** While timers fire: the time they fire up to, to notice callbacks that change what is due. */
     private long firingUpTo = Long.MIN_VALUE;
@@ -86,13 +89,16 @@ final class RocksDbTimers implements dev.floe.engine.spi.state.TimerService {
     }
 
     private void register(byte domain, long time) {
+        byte[] timer = currentTimer(domain, time);
         try {
-            store.database().put(store.timers(), store.writeOptions(), currentTimer(domain, time), NO_VALUE);
+            store.database().put(store.timers(), store.writeOptions(), timer, NO_VALUE);
         } catch (RocksDBException e) {
             throw store.failure("register a timer of", e);
         }
         next[domain] = Math.min(next[domain], time);
-        floor[domain] = Math.min(floor[domain], time);
+        if (floor[domain] != null && Arrays.compareUnsigned(timer, floor[domain]) < 0) {
+            floor[domain] = timer;
+        }
         if (time <= firingUpTo) {
             changedWhileFiring = true;
         }
@@ -133,7 +139,7 @@ final class RocksDbTimers implements dev.floe.engine.spi.state.TimerService {
                     } catch (RocksDBException e) {
                         throw store.failure("delete a fired timer of", e);
                     }
-                    floor[domain] = Math.max(floor[domain], time);
+                    floor[domain] = timer;
                     backend.setCurrentKey(RocksDbKeys.timerRecordKey(timer), RocksDbKeys.timerKeyGroup(timer));
                     callback.onTimer(time);
                     if (changedWhileFiring) {
@@ -151,7 +157,7 @@ final class RocksDbTimers implements dev.floe.engine.spi.state.TimerService {
     private List<byte[]> due(byte domain, long upTo) {
         List<byte[]> due = new ArrayList<>();
         try (RocksIterator iterator = store.iterator(store.timers())) {
-            iterator.seek(RocksDbKeys.timerSeek(domain, floor[domain]));
+            iterator.seek(floor[domain] == null ? RocksDbKeys.timerSeek(domain, Long.MIN_VALUE) : floor[domain]);
             while (due.size() < BATCH) {
                 if (!iterator.isValid()) {
                     checkStatus(iterator);

@@ -39,11 +39,16 @@ final class RocksDbTtlSweep {
         }
     }
 
-    void sweepIfDue(RocksDbStore store, long now) {
+    /**
+     * Sweeps if it is time to; {@code beforeSweep} first, which puts in the store what is only
+     * cached, so that the sweep sees every entry.
+     */
+    void sweepIfDue(RocksDbStore store, long now, Runnable beforeSweep) {
         if (targets.isEmpty() || now < nextSweep) {
             return;
         }
         nextSweep = now + INTERVAL_MILLIS;
+        beforeSweep.run();
         for (Target target : targets) {
             sweep(store, target, now);
         }

@@ -260,19 +260,40 @@ public final class WindowOperator implements KeyedOperator {
 
     @Override
     public void onEventTime(long time, Collector collector) {
-        for (Map.Entry<Long, WindowAccumulator> entry : snapshot(windows.entries())) {
-            WindowAccumulator accumulator = entry.getValue();
-            boolean changed = false;
-            if (!accumulator.fired && accumulator.end - 1 <= time) {
-                accumulator.fired = true;
-                emit(accumulator, collector);
-                changed = true;
+        if (spec.kind() == WindowSpec.WindowKind.SESSION) {
+            for (Map.Entry<Long, WindowAccumulator> entry : snapshot(windows.entries())) {
+                onEventTime(entry.getKey(), entry.getValue(), time, collector);
             }
-            if (accumulator.end - 1 + lateness <= time) {
-                purge(accumulator);
-            } else if (changed) {
-                windows.put(entry.getKey(), accumulator);
-            }
+            return;
+        }
+        // a tumbling or sliding window's timers are at its end and at its end plus the lateness, and
+        // windows of one key end at distinct times: at most two windows have a timer at this time
+        long fired = time + 1 - size;
+        onEventTime(fired, time, collector);
+        if (lateness > 0) {
+            onEventTime(fired - lateness, time, collector);
+        }
+    }
+
+    private void onEventTime(long start, long time, Collector collector) {
+        WindowAccumulator accumulator = windows.get(start);
+        if (accumulator != null) {
+            onEventTime(start, accumulator, time, collector);
+        }
+    }
+
+    /** Emits the window if the watermark reached its end; drops it past its lateness. */
+    private void onEventTime(long start, WindowAccumulator accumulator, long time, Collector collector) {
+        boolean changed = false;
+        if (!accumulator.fired && accumulator.end - 1 <= time) {
+            accumulator.fired = true;
+            emit(accumulator, collector);
+            changed = true;
+        }
+        if (accumulator.end - 1 + lateness <= time) {
+            purge(accumulator);
+        } else if (changed) {
+            windows.put(start, accumulator);
         }
     }
 

@@ -36,6 +36,7 @@ class StateConfigTest {
         assertThat(pipeline.state().backend()).isEqualTo(StateConfig.Backend.ROCKSDB);
         assertThat(pipeline.state().memory()).isEqualTo(DataSize.ofMegabytes(256));
         assertThat(pipeline.state().writeBuffer()).isEqualTo(DataSize.ofMegabytes(8));
+        assertThat(pipeline.state().cache()).isEqualTo(DataSize.ofMegabytes(16));
         assertThat(pipeline.state().directory()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "floe-state"));
         assertThat(PipelineDefinition.of(pipeline).state()).isEqualTo(pipeline.state());
     }
@@ -44,7 +45,7 @@ class StateConfigTest {
     void readsTheBackendItsMemoryAndItsDirectory() {
         PipelineConfig heap = parse("    state: {backend: heap}").pipelines().get(0);
         PipelineConfig rocks = parse(
-                        "    state: {backend: rocksdb, memory: 1GB, writeBuffer: 16MB, directory: /mnt/ssd/floe}")
+                        "    state: {backend: rocksdb, memory: 1GB, writeBuffer: 16MB, cache: 4MB, directory: /mnt/ssd/floe}")
                 .pipelines()
                 .get(0);
 
@@ -54,7 +55,8 @@ class StateConfigTest {
                         StateConfig.Backend.ROCKSDB,
                         DataSize.ofMegabytes(1024),
                         Path.of("/mnt/ssd/floe"),
-                        DataSize.ofMegabytes(16)));
+                        DataSize.ofMegabytes(16),
+                        DataSize.ofMegabytes(4)));
     }
 
     @Test

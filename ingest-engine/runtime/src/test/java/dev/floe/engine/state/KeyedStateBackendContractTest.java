@@ -306,6 +306,30 @@ abstract class KeyedStateBackendContractTest {
     }
 
     @Test
+    void thousandsOfTimersOfOneTimeFireOnceEachAlsoThoseRegisteredForThatTimeWhileTheyFire() {
+        KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX));
+        for (int i = 0; i < 2_000; i++) {
+            select(backend, "customer-" + i);
+            backend.timers().registerEventTimeTimer(60_000);
+        }
+        List<String> fired = new ArrayList<>();
+
+        backend.advanceWatermark(60_000, time -> {
+            fired.add(new String(backend.currentKey(), StandardCharsets.UTF_8));
+            if (fired.size() == 1_000) {
+                // keys of every key group, so some sort before the timers already fired
+                for (int i = 0; i < 50; i++) {
+                    select(backend, "late-" + i);
+                    backend.timers().registerEventTimeTimer(60_000);
+                }
+            }
+        });
+
+        assertThat(fired).hasSize(2_050).doesNotHaveDuplicates();
+        assertThat(fired).contains("customer-0", "customer-1999", "late-0", "late-49");
+    }
+
+    @Test
     void aTimerThatATimerRegistersAlreadyDueFiresInTheSameAdvance() {
         KeyedStateBackend backend = backend(new KeyGroupRange(0, MAX));
         select(backend, "alice");

@@ -30,6 +30,7 @@ class RocksDbKeyedStateBackendTest extends KeyedStateBackendContractTest {
     private KeyedStateBackends backends;
     private int subtasks;
     private DataSize writeBuffer = StateConfig.DEFAULT_WRITE_BUFFER;
+    DataSize cache = StateConfig.DEFAULT_CACHE;
 
     private KeyedStateBackends backends() {
         if (backends == null) {
@@ -39,7 +40,8 @@ class RocksDbKeyedStateBackendTest extends KeyedStateBackendContractTest {
                             StateConfig.Backend.ROCKSDB,
                             DataSize.ofMegabytes(32),
                             directory.resolve("state"),
-                            writeBuffer),
+                            writeBuffer,
+                            cache),
                     clock,
                     Runnable::run);
         }

@@ -61,7 +61,8 @@ public final class KeyedOperatorHarness implements AutoCloseable {
                         backendKind,
                         StateConfig.MIN_MEMORY,
                         directory.resolve("state"),
-                        StateConfig.DEFAULT_WRITE_BUFFER),
+                        StateConfig.DEFAULT_WRITE_BUFFER,
+                        StateConfig.DEFAULT_CACHE),
                 clock,
                 Runnable::run);
         this.backend = backends.create(0, range);
