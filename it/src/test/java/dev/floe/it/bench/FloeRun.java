@@ -3,6 +3,9 @@ package dev.floe.it.bench;
 import dev.floe.iceberg.CatalogConfig;
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +83,8 @@ final class FloeRun {
                 directory.resolve("warehouse").toUri().toString(),
                 Map.of());
         Path config = directory.resolve("floe.yaml");
-        Files.writeString(config, config(bootstrap, registryUrl, catalog, directory, settings));
+        int httpPort = freePort();
+        Files.writeString(config, config(bootstrap, registryUrl, catalog, directory, settings, httpPort));
         List<String> command = new ArrayList<>(List.of(floe.toString(), "run", "--config", config.toString()));
         if (settings.untilEnd()) {
             command.add("--until-end");
@@ -94,7 +98,8 @@ final class FloeRun {
         long started = System.nanoTime();
         Process process = builder.start();
         Catalog probe = catalog.load();
-        try (ProcessMonitor monitor = ProcessMonitor.attach(process.pid())) {
+        try (ProcessMonitor monitor =
+                ProcessMonitor.attach(process.pid(), URI.create("http://127.0.0.1:" + httpPort + "/metrics"))) {
             long deadline = started + TimeUnit.MINUTES.toNanos(30);
             long committed = 0;
             // a bounded run (--until-end, and always the window workload, whose table holds windows,
@@ -120,6 +125,7 @@ final class FloeRun {
             long cpu = exited ? monitor.lastSampledCpuNanos() : monitor.cpuNanos();
             Map<String, Long> byThread = exited ? Map.of() : monitor.cpuByThreadGroup();
             List<ProcessMonitor.Sample> samples = monitor.samples();
+            writeTimeline(samples, directory.resolve("timeline.csv"));
             long peakRss = exited ? monitor.sampledPeakRssBytes() : monitor.peakRssBytes();
             long peakHeap = monitor.peakHeapBytes();
             List<Snapshot> snapshots = snapshots(probe);
@@ -173,6 +179,27 @@ final class FloeRun {
         return latencies;
     }
 
+    /** The samples as CSV, for a look at the run's throughput over time. */
+    private static void writeTimeline(List<ProcessMonitor.Sample> samples, Path csv) throws IOException {
+        StringBuilder timeline = new StringBuilder("millis,recordsRead,cpuMillis\n");
+        for (ProcessMonitor.Sample sample : samples) {
+            timeline.append(sample.nanos() / 1_000_000)
+                    .append(',')
+                    .append(sample.consumed())
+                    .append(',')
+                    .append(sample.cpuNanos() / 1_000_000)
+                    .append('\n');
+        }
+        Files.writeString(csv, timeline);
+    }
+
+    /** A port nothing listens on now, for the run's metrics endpoint. */
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
     private static long committedRows(Catalog catalog) {
         try {
             Table table = catalog.loadTable(TableIdentifier.parse(TABLE));
@@ -194,8 +221,12 @@ final class FloeRun {
             String registryUrl,
             CatalogConfig catalog,
             Path directory,
-            IngestBenchmark.Settings settings) {
+            IngestBenchmark.Settings settings,
+            int httpPort) {
         return """
+                http:
+                  host: 127.0.0.1
+                  port: %d
                 kafka:
                   bootstrapServers: %s
                 schemaRegistry:
@@ -216,6 +247,7 @@ final class FloeRun {
                     sink:
                       table: %s
                 %s""".formatted(
+                        httpPort,
                         bootstrap,
                         registryUrl,
                         catalog.name(),

@@ -6,8 +6,13 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,24 +20,30 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.management.JMException;
 import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
 /**
  * Watches another JVM through the JDK's attach API, every 250 ms: its heap in use, its CPU time, and
- * the records its Kafka consumers fetched (the consumers' own {@code records-consumed-total}
- * metric, which Kafka publishes in JMX), so that rates and CPU per record can be taken over any
- * window of the run, for example the steady state after the warm-up. Peak RSS comes from /proc.
+ * the records its sources read (Floe's own {@code floe_records_in_total} counters, from its
+ * Prometheus endpoint), so that rates and CPU per record can be taken over any window of the run,
+ * for example the steady state after the warm-up. Peak RSS comes from /proc.
+ *
+ * <p>Not the Kafka consumers' {@code records-consumed-total} in JMX, as before: sampled from Floe it
+ * moved in steps seconds apart (just before each checkpoint, none for the first seconds of
+ * ingestion), so the windows snapped to those steps and the first records were seen late.
  */
 final class ProcessMonitor implements AutoCloseable {
-    private static final String CONSUMERS = "kafka.consumer:type=consumer-fetch-manager-metrics,client-id=*";
+    private static final String RECORDS_IN = "floe_records_in_total{";
 
     private final long pid;
     private final JMXConnector connector;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final URI metrics;
+    private long lastConsumed;
     private final MBeanServerConnection server;
     private final MemoryMXBean memory;
     private final ThreadMXBean threads;
@@ -46,8 +57,9 @@ final class ProcessMonitor implements AutoCloseable {
     /** One observation: nanoseconds since the monitor attached, process CPU nanoseconds, records fetched. */
     record Sample(long nanos, long cpuNanos, long consumed) {}
 
-    private ProcessMonitor(long pid, JMXConnector connector) throws IOException {
+    private ProcessMonitor(long pid, JMXConnector connector, URI metrics) throws IOException {
         this.pid = pid;
+        this.metrics = metrics;
         this.connector = connector;
         this.server = connector.getMBeanServerConnection();
         this.memory = ManagementFactory.newPlatformMXBeanProxy(
@@ -60,11 +72,12 @@ final class ProcessMonitor implements AutoCloseable {
         sampler.scheduleAtFixedRate(this::sample, 0, 250, TimeUnit.MILLISECONDS);
     }
 
-    static ProcessMonitor attach(long pid) throws Exception {
+    /** @param metrics the process's Prometheus endpoint, where its sources count the records they read */
+    static ProcessMonitor attach(long pid, URI metrics) throws Exception {
         VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
         try {
             String address = vm.startLocalManagementAgent();
-            return new ProcessMonitor(pid, JMXConnectorFactory.connect(new JMXServiceURL(address)));
+            return new ProcessMonitor(pid, JMXConnectorFactory.connect(new JMXServiceURL(address)), metrics);
         } finally {
             vm.detach();
         }
@@ -82,20 +95,33 @@ final class ProcessMonitor implements AutoCloseable {
             synchronized (samples) {
                 samples.add(new Sample(System.nanoTime() - startNanos, cpu, consumed));
             }
-        } catch (RuntimeException | IOException | JMException e) {
+        } catch (RuntimeException e) {
             // the process is starting or ending: no sample this time
         }
     }
 
-    private long consumed() throws IOException, JMException {
-        double total = 0;
-        for (ObjectName name : server.queryNames(new ObjectName(CONSUMERS), null)) {
-            Object value = server.getAttribute(name, "records-consumed-total");
-            if (value instanceof Number) {
-                total += ((Number) value).doubleValue();
+    /** The records the sources read so far; the last count while the endpoint does not answer (starting). */
+    private long consumed() {
+        try {
+            HttpResponse<java.util.stream.Stream<String>> response = http.send(
+                    HttpRequest.newBuilder(metrics)
+                            .timeout(Duration.ofSeconds(1))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                return lastConsumed;
             }
+            double total = response.body()
+                    .filter(line -> line.startsWith(RECORDS_IN))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                    .sum();
+            lastConsumed = Math.max(lastConsumed, (long) total);
+        } catch (IOException e) {
+            // not serving yet, or ending
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        return (long) total;
+        return lastConsumed;
     }
 
     List<Sample> samples() {

@@ -13,8 +13,8 @@ import org.apache.iceberg.Snapshot;
  * <ul>
  *   <li>from the process's start to the last commit (JVM start, catalog, warm-up included);
  *   <li>ingest: from the first record fetched to the last commit;
- *   <li>steady state: while the consumers fetched the records between 20 % and 90 % of the topic,
- *       from the consumers' own counters: no start-up, no JIT warm-up, no final commit.
+ *   <li>steady state: while the sources read the records between 20 % and 90 % of the topic,
+ *       from Floe's own counters: no start-up, no JIT warm-up, no final commit.
  * </ul>
  */
 record RunFigures(
