@@ -14,11 +14,20 @@ import java.util.Objects;
  * @param minBytes commit once the table's uncommitted files hold this many bytes; 0 for no size bound
  * @param maxAge commit once the table's oldest uncommitted row reached the sink this long ago; null
  *     to commit at every checkpoint
+ * @param parallelism how many of the pipeline's due tables are committed at once: each commit is a
+ *     few round trips to the catalog and the object store, and a pipeline routing into hundreds of
+ *     tables would otherwise commit them one after another
  */
-public record CommitPolicy(long minBytes, Duration maxAge) {
-    public static final CommitPolicy EVERY_CHECKPOINT = new CommitPolicy(0, null);
+public record CommitPolicy(long minBytes, Duration maxAge, int parallelism) {
+    /** Tables committed at once unless configured. */
+    public static final int DEFAULT_PARALLELISM = 4;
+
+    public static final CommitPolicy EVERY_CHECKPOINT = new CommitPolicy(0, null, DEFAULT_PARALLELISM);
 
     public CommitPolicy {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
+        }
         if (minBytes < 0) {
             throw new IllegalArgumentException("minBytes must not be negative: " + minBytes);
         }
@@ -32,7 +41,12 @@ public record CommitPolicy(long minBytes, Duration maxAge) {
 
     /** Commits when data reaches {@code minBytes} or waited {@code maxAge}. */
     static CommitPolicy deferred(long minBytes, Duration maxAge) {
-        return new CommitPolicy(minBytes, Objects.requireNonNull(maxAge, "maxAge"));
+        return new CommitPolicy(minBytes, Objects.requireNonNull(maxAge, "maxAge"), DEFAULT_PARALLELISM);
+    }
+
+    /** This policy, committing {@code tables} tables at once. */
+    CommitPolicy withParallelism(int tables) {
+        return new CommitPolicy(minBytes, maxAge, tables);
     }
 
     boolean everyCheckpoint() {

@@ -27,6 +27,10 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.ContentFile;
@@ -223,23 +227,36 @@ final class IcebergCommitter implements SinkCommitter {
     }
 
     private void commit(long checkpointId, boolean whateverThePolicy) {
-        RetriableException firstFailure = null;
-        int failed = 0;
-        int succeeded = 0;
+        List<TableCommitTask> tasks = new ArrayList<>();
         for (String name : new ArrayList<>(pending.keySet())) {
-            if (pending.get(name).stream().noneMatch(commit -> commit.checkpointId() <= checkpointId)) {
+            List<PendingCommit> due = new ArrayList<>();
+            for (PendingCommit commit : pending.get(name)) {
+                if (commit.checkpointId() <= checkpointId) {
+                    due.add(commit);
+                }
+            }
+            if (due.isEmpty()) {
                 continue;
             }
             if (!whateverThePolicy && !restoredTables.contains(name) && !isDue(name, checkpointId)) {
                 continue;
             }
-            TableTarget target = sink.target(name);
-            try {
-                commitTable(target, checkpointId);
+            tasks.add(new TableCommitTask(sink.target(name), due));
+        }
+        run(tasks);
+        RetriableException firstFailure = null;
+        RuntimeException fatal = null;
+        int failed = 0;
+        int succeeded = 0;
+        for (TableCommitTask task : tasks) {
+            String name = task.target.name();
+            if (task.failure == null) {
+                settle(task.target, task.due, checkpointId);
                 succeeded++;
-            } catch (RetriableException e) {
+            } else if (task.failure instanceof RetriableException) {
+                RetriableException e = (RetriableException) task.failure;
                 failed++;
-                target.failed(e.getMessage());
+                task.target.failed(e.getMessage());
                 firstFailure = firstFailure == null ? e : firstFailure;
                 LOG.warn(
                         "Pipeline {} cannot commit table {} yet; it keeps its pending checkpoints and is retried with"
@@ -247,10 +264,73 @@ final class IcebergCommitter implements SinkCommitter {
                         pipelineId,
                         name,
                         e.getMessage());
+            } else if (fatal == null) {
+                fatal = task.failure;
             }
+        }
+        if (fatal != null) {
+            throw fatal;
         }
         if (failed > 0 && succeeded == 0) {
             throw firstFailure;
+        }
+    }
+
+    /**
+     * Commits the tasks' tables, up to the commit policy's parallelism at once: each task only
+     * talks to its table, and what the committer records of the outcomes is done afterwards, on
+     * the calling thread ({@link #settle}).
+     */
+    private void run(List<TableCommitTask> tasks) {
+        int parallelism = sink.config().commit().parallelism();
+        if (tasks.size() <= 1 || parallelism <= 1) {
+            tasks.forEach(TableCommitTask::run);
+            return;
+        }
+        ExecutorService executor = Executors.newFixedThreadPool(Math.min(parallelism, tasks.size()), runnable -> {
+            Thread thread = new Thread(runnable, "floe-commit-" + pipelineId);
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (TableCommitTask task : tasks) {
+                running.add(executor.submit(task::run));
+            }
+            for (Future<?> each : running) {
+                each.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetriableException(
+                    IcebergErrorCode.COMMIT_FAILED,
+                    "Interrupted while committing the tables of pipeline " + pipelineId,
+                    e);
+        } catch (ExecutionException e) {
+            // a task records its table's failure itself: only an Error gets here
+            throw new IllegalStateException("Cannot commit the tables of pipeline " + pipelineId, e.getCause());
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /** One table's due checkpoints, committed on whichever thread runs it; its failure kept for the caller. */
+    private final class TableCommitTask {
+        final TableTarget target;
+        final List<PendingCommit> due;
+        RuntimeException failure;
+
+        TableCommitTask(TableTarget target, List<PendingCommit> due) {
+            this.target = target;
+            this.due = due;
+        }
+
+        void run() {
+            try {
+                commitTable(target, due);
+            } catch (RuntimeException e) {
+                failure = e;
+            }
         }
     }
 
@@ -302,14 +382,12 @@ final class IcebergCommitter implements SinkCommitter {
         return oldest;
     }
 
-    private void commitTable(TableTarget target, long checkpointId) {
+    /**
+     * Commits {@code due}, the table's pending checkpoints up to the one being committed; talks to
+     * the table only, so that tables can be committed on several threads at once.
+     */
+    private void commitTable(TableTarget target, List<PendingCommit> due) {
         String name = target.name();
-        List<PendingCommit> due = new ArrayList<>();
-        for (PendingCommit commit : pending.get(name)) {
-            if (commit.checkpointId() <= checkpointId) {
-                due.add(commit);
-            }
-        }
         Table table = refreshedTable(target);
         for (PendingCommit commit : due) {
             if (!commit.tableUuid().equals(table.uuid().toString())) {
@@ -357,6 +435,11 @@ final class IcebergCommitter implements SinkCommitter {
         for (PendingCommit commit : due) {
             deleteManifests(table, name, commit);
         }
+    }
+
+    /** Records that the table holds {@code due}, the checkpoints up to {@code checkpointId}. */
+    private void settle(TableTarget target, List<PendingCommit> due, long checkpointId) {
+        String name = target.name();
         pending.get(name).removeAll(due);
         ConcurrentSkipListMap<Long, Long> rows = firstRows.get(name);
         if (rows != null) {

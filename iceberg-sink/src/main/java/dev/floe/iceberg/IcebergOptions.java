@@ -148,11 +148,18 @@ public final class IcebergOptions {
                     + " keep the table's files as pending commits, stored in each checkpoint, so a crash loses"
                     + " and repeats nothing; a stop commits them");
 
+    public static final ConfigOption<Integer> COMMIT_PARALLELISM = ConfigOption.of("parallelism", ValueType.INTEGER)
+            .defaultValue(CommitPolicy.DEFAULT_PARALLELISM)
+            .constraint(tables -> tables >= 1 && tables <= 64, "between 1 and 64")
+            .description("How many of the pipeline's tables are committed at once, when a checkpoint is due in"
+                    + " several (a routed sink); each table's commit stays one atomic snapshot, and"
+                    + " one that fails does not stop the others");
+
     public static final ConfigSpec COMMIT = ConfigSpec.of(
             "commit",
             "When each table is committed: at every checkpoint (default), or when minBytes or maxAge is reached,"
                     + " whichever comes first",
-            List.of(COMMIT_EVERY, COMMIT_MIN_BYTES, COMMIT_MAX_AGE));
+            List.of(COMMIT_EVERY, COMMIT_MIN_BYTES, COMMIT_MAX_AGE, COMMIT_PARALLELISM));
 
     public static final ConfigOption<ConfigSection> COMMIT_SECTION =
             ConfigOption.section("commit", COMMIT).description(COMMIT.description());

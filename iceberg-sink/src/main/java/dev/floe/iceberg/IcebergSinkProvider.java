@@ -84,7 +84,9 @@ public final class IcebergSinkProvider implements SinkProvider {
                 upsert,
                 identifierFields,
                 deleteWhen,
-                commitPolicy(sink.get(IcebergOptions.COMMIT_SECTION)));
+                commitPolicy(sink.get(IcebergOptions.COMMIT_SECTION))
+                        .withParallelism(
+                                sink.get(IcebergOptions.COMMIT_SECTION).get(IcebergOptions.COMMIT_PARALLELISM)));
         return new IcebergSinkDefinition(pipelineId, catalog, tableConfig);
     }
 

@@ -163,6 +163,30 @@ class RoutedTablesTest {
     }
 
     @Test
+    void theTablesOfOneCheckpointAreCommittedAtOnce() {
+        IcebergSink sink = fixture.open("parallel", SinkFixture.tables("raw.${topic}", 64, List.of()));
+        SinkWriter writer = sink.createWriter(0);
+        List<String> topics = List.of("t1", "t2", "t3", "t4");
+        for (String topic : topics) {
+            SinkFixture.write(sink, writer, topic, 0, 5, offset -> "FR");
+        }
+        SourceOffsets start = offsets("t1", 0, 0, "t2", 0, 0, "t3", 0, 0, "t4", 0, 0);
+        SourceOffsets end = offsets("t1", 0, 5, "t2", 0, 5, "t3", 0, 5, "t4", 0, 5);
+        sink.committer().prepare(checkpoint("parallel", 1, start, end), List.of(writer.prepareCommit(1)));
+        // each table's commit waits for the other three: one after another, they would all be refused
+        FaultInjectingJdbcCatalog.rendezvous(topics.size(), java.time.Duration.ofSeconds(30));
+
+        sink.committer().commit(1);
+
+        for (String topic : topics) {
+            assertThat(fixture.ids("raw." + topic)).as(topic).isEqualTo(range(0, 5));
+        }
+        assertThat(sink.status())
+                .allSatisfy(status -> assertThat(status.healthy()).isTrue());
+        assertThat(sink.committer().pendingCheckpoints()).isZero();
+    }
+
+    @Test
     void everyTableFailingMakesTheCommitRetriable() {
         IcebergSink sink = fixture.open("down", SinkFixture.tables("raw.${topic}", 64, List.of()));
         SinkWriter writer = sink.createWriter(0);

@@ -35,6 +35,19 @@ public final class FaultInjectingJdbcCatalog extends JdbcCatalog {
     }
 
     private static final Map<String, Fault> FAULTS = new ConcurrentHashMap<>();
+    private static volatile Rendezvous rendezvous;
+
+    /** Snapshot commits that wait for one another: each goes on once {@code parties} are in flight. */
+    private record Rendezvous(java.util.concurrent.CountDownLatch arrived, int parties, java.time.Duration timeout) {}
+
+    /**
+     * From now on, each snapshot commit waits until {@code parties} of them are in flight at once,
+     * and is refused if they are not within {@code timeout}: commits made one after another fail.
+     */
+    public static void rendezvous(int parties, java.time.Duration timeout) {
+        rendezvous = new Rendezvous(new java.util.concurrent.CountDownLatch(parties), parties, timeout);
+    }
+
     private static final Map<String, Integer> REMAINING = new ConcurrentHashMap<>();
 
     /** Arms {@code fault} for the next {@code times} snapshot commits of {@code table}. */
@@ -49,6 +62,7 @@ public final class FaultInjectingJdbcCatalog extends JdbcCatalog {
     }
 
     public static void disarmAll() {
+        rendezvous = null;
         FAULTS.clear();
         REMAINING.clear();
     }
@@ -97,6 +111,21 @@ public final class FaultInjectingJdbcCatalog extends JdbcCatalog {
                             || base.currentSnapshot().snapshotId()
                                     != metadata.currentSnapshot().snapshotId());
             Fault fault = addsSnapshot ? take(table) : null;
+            Rendezvous meeting = addsSnapshot ? rendezvous : null;
+            if (meeting != null) {
+                meeting.arrived().countDown();
+                try {
+                    if (!meeting.arrived()
+                            .await(meeting.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                        throw new CommitFailedException(
+                                "injected: %s of %s commits were in flight at once",
+                                meeting.parties() - meeting.arrived().getCount(), meeting.parties());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CommitFailedException("injected: interrupted while waiting for the other commits");
+                }
+            }
             if (fault == Fault.UNKNOWN_BEFORE_COMMIT) {
                 throw new CommitStateUnknownException(new RuntimeException("injected: timed out before the catalog"));
             }
